@@ -1,0 +1,7 @@
+"""`python -m hamta` is the same as the `hamta` command."""
+
+import sys
+
+from hamta.cli import main
+
+sys.exit(main())

@@ -1,0 +1,116 @@
+"""The sentence record: the one plain record that flows between hamta's stages.
+
+Serialised as one JSON object per line (JSONL). `split` writes doc/idx/text/start/end/lang/boilerplate
+(and para); `translate` fills `en` and `flags`. Offsets are character offsets into the *original*
+document text, so every later stage can point back to what the user gave it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from hamta.errors import InputError
+
+__all__ = ["Sentence", "Document", "read_records", "write_records", "records_to_jsonl"]
+
+
+@dataclass(frozen=True)
+class Document:
+    """A document as read from disk or stdin: its id (file stem or record `doc`), its text and origin."""
+
+    doc: str
+    text: str
+    path: str = "-"
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of one document.
+
+    Attributes:
+        doc: document id (file stem for .txt input).
+        idx: 0-based sentence index within the document (boilerplate lines included).
+        text: the sentence exactly as in the original text, i.e. ``original[start:end]``.
+        start, end: character offsets into the original document text.
+        lang: ``fa``, ``ar``, ``en`` or ``other`` (detected per paragraph unless given).
+        boilerplate: page furniture (news code, comment form, ...): kept, but skipped by later stages.
+        para: 0-based paragraph index (paragraph = block of text between blank lines).
+        en: English translation, once translated.
+        flags: translation/quality flags (e.g. ``max_length``, ``repetition``, ``split_long``).
+        boilerplate_kind: which kind of furniture, when ``boilerplate`` is true.
+    """
+
+    doc: str
+    idx: int
+    text: str
+    start: int
+    end: int
+    lang: str
+    boilerplate: bool = False
+    para: int = 0
+    en: str | None = None
+    flags: tuple[str, ...] = field(default_factory=tuple)
+    boilerplate_kind: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict in the documented field order; empty optional fields are left out."""
+        out = asdict(self)
+        out["flags"] = list(self.flags)
+        if out["en"] is None:
+            del out["en"]
+        if not out["flags"]:
+            del out["flags"]
+        if out["boilerplate_kind"] is None:
+            del out["boilerplate_kind"]
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], *, where: str = "record") -> Sentence:
+        """Build a record from parsed JSON, with a one-line error naming what is missing."""
+        missing = [k for k in ("doc", "idx", "text") if k not in data]
+        if missing:
+            raise InputError(f"{where}: missing field(s) {', '.join(missing)}")
+        known = {f.name for f in fields(cls)}
+        kwargs = {k: v for k, v in data.items() if k in known}
+        kwargs["doc"] = str(kwargs["doc"])
+        kwargs.setdefault("start", 0)
+        kwargs.setdefault("end", kwargs["start"] + len(kwargs["text"]))
+        kwargs.setdefault("lang", "other")
+        kwargs["flags"] = tuple(kwargs.get("flags") or ())
+        return cls(**kwargs)
+
+    def with_translation(self, en: str, flags: Iterable[str] = ()) -> Sentence:
+        """A copy carrying its English translation (records are frozen)."""
+        return replace(self, en=en, flags=tuple(flags))
+
+
+def records_to_jsonl(records: Iterable[Sentence]) -> str:
+    """Serialise records as JSONL text (UTF-8, non-ASCII kept readable)."""
+    return "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in records)
+
+
+def write_records(path: str | Path, records: Iterable[Sentence]) -> None:
+    """Write records atomically (temp file + rename), so an interrupted run leaves no half file."""
+    from hamta.io import write_text_atomic
+
+    write_text_atomic(path, records_to_jsonl(records))
+
+
+def read_records(path: str | Path) -> Iterator[Sentence]:
+    """Read hamta JSONL records; a malformed line is a one-line error naming file and line."""
+    path = Path(path)
+    with path.open(encoding="utf-8-sig") as handle:
+        for lineno, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path}:{lineno}: not valid JSON ({exc.msg})") from None
+            if not isinstance(data, dict):
+                raise InputError(f"{path}:{lineno}: expected a JSON object")
+            yield Sentence.from_dict(data, where=f"{path}:{lineno}")
