@@ -56,10 +56,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _OneLineFormatter(logging.Formatter):
+    """`hamta: warning: message` — the same shape as the CLI's error lines."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return f"hamta: {record.levelname.lower()}: {' '.join(record.getMessage().split())}"
+
+
 def _setup_logging(verbose: int, quiet: bool) -> None:
     level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("hamta: %(levelname)s: %(message)s"))
+    handler.setFormatter(_OneLineFormatter())
     root = logging.getLogger("hamta")
     root.handlers[:] = [handler]
     root.setLevel(level)
