@@ -1,0 +1,15 @@
+"""hamta's own text handling for Persian, Arabic and English news.
+
+Why its own: generic tools apply one language's rules to the other (Arabic ة -> ه in Persian
+normalizers), turn Persian ZWNJ into spaces, or miss sentence ends with no space after the period
+(``...شود.محمود``). Every function here keeps character offsets into the *original* text.
+
+Modules: `normalize` (language-scoped normalization and a matching view, with offset maps), `split`
+(sentence splitting), `langid` (language identification), `boilerplate` (news-page furniture flags).
+Only the first two are re-exported here; import the others from their modules.
+"""
+
+from hamta.text.normalize import NormalizedText, matching_view, normalize
+from hamta.text.split import Span, split
+
+__all__ = ["NormalizedText", "normalize", "matching_view", "Span", "split"]
