@@ -104,3 +104,6 @@ def test_write_text_atomic_replaces_whole_file(tmp_path) -> None:
     write_text_atomic(target, "second\n")
     assert target.read_text(encoding="utf-8") == "second\n"
     assert os.listdir(target.parent) == ["x.jsonl"]  # no temp file left behind
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask  # readable like any other output
