@@ -33,8 +33,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from hamta.align.links import EventLinker  # noqa: E402
-from hamta.align.reference import load_reference_records  # noqa: E402
 from hamta.records import Sentence  # noqa: E402
+from hamta.translations import load_reference_records  # noqa: E402
 
 SHARED = Path(os.environ.get("HAMTA_SHARED", ROOT.parent / "shared"))
 

@@ -28,6 +28,7 @@ __all__ = [
     "write_text_atomic",
     "STDIN",
     "TEXT_SUFFIXES",
+    "DERIVED_SUFFIXES",
 ]
 
 log = logging.getLogger("hamta.io")
@@ -36,6 +37,9 @@ log = logging.getLogger("hamta.io")
 STDIN = "-"
 #: files picked up when a directory is given
 TEXT_SUFFIXES: tuple[str, ...] = (".txt",)
+#: hamta's own derived files (translations, reference splits): never source articles when a folder is
+#: expanded, so `hamta run seeds/` does not read `seeds/reference/X.en.txt` as another article
+DERIVED_SUFFIXES: tuple[str, ...] = (".en.txt", ".seg.txt")
 #: how many leading bytes are inspected to tell text from binary
 _SNIFF_BYTES = 8192
 #: byte-order marks, longest first (UTF-32 LE starts with the UTF-16 LE mark)
@@ -126,9 +130,9 @@ def _strict_decode(data: bytes, codec: str, name: str) -> str:
 def expand_inputs(inputs: Iterable[str], suffixes: tuple[str, ...] = TEXT_SUFFIXES) -> list[tuple[str, str]]:
     """Resolve inputs to ``(path, doc_id)`` pairs: files as given, directories recursively and sorted.
 
-    A file given by name is taken whatever its suffix; inside a directory only ``suffixes`` count and
-    hidden files are skipped. The document id is the file stem, or for files found in a directory the
-    path relative to it without the suffix (so ``news/fa/a.txt`` under ``news/`` is ``fa/a``).
+    A file given by name is taken whatever its suffix; inside a directory only ``suffixes`` count, and
+    hidden files and hamta's derived files (`DERIVED_SUFFIXES`) are skipped. The document id is the file
+    stem, or for files found in a directory the path relative to it without the suffix (so ``news/fa/a.txt`` under ``news/`` is ``fa/a``).
 
     Raises:
         InputError: an input does not exist, or a directory holds no matching file.
@@ -145,6 +149,7 @@ def expand_inputs(inputs: Iterable[str], suffixes: tuple[str, ...] = TEXT_SUFFIX
                 for p in path.rglob("*")
                 if p.is_file()
                 and p.suffix.lower() in suffixes
+                and not p.name.lower().endswith(DERIVED_SUFFIXES)
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             if not found:

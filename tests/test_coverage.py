@@ -10,9 +10,9 @@ import pytest
 
 from hamta.align.base import Link
 from hamta.align.coverage import compare_coverage, coverage_matrix, fact_clusters, write_coverage
-from hamta.align.reference import load_reference_records
 from hamta.cli import main
 from hamta.records import Sentence, write_records
+from hamta.translations import load_reference_records
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_A, SEED_B = "000_c9f47b2442972326", "001_4fe6c4b4a26e7727"

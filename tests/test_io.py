@@ -62,12 +62,13 @@ def test_binary_is_rejected() -> None:
 
 
 def test_directories_recursive_sorted_with_ids(tmp_path) -> None:
-    for rel in ["b.txt", "a.txt", "sub/c.txt", "sub/skip.json", ".hidden/d.txt"]:
+    for rel in ["b.txt", "a.txt", "sub/c.txt", "sub/skip.json", ".hidden/d.txt", "a.en.txt", "ref/a.seg.txt"]:
         p = tmp_path / rel
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text("x", encoding="utf-8")
     got = expand_inputs([str(tmp_path)])
-    assert [doc for _, doc in got] == ["a", "b", "sub/c"]
+    assert [doc for _, doc in got] == ["a", "b", "sub/c"]  # derived .en.txt/.seg.txt are not articles
+    assert expand_inputs([str(tmp_path / "a.en.txt")]) == [(str(tmp_path / "a.en.txt"), "a.en")]
 
 
 def test_missing_input_and_empty_directory(tmp_path) -> None:

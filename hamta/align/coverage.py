@@ -14,7 +14,7 @@ fact (`hamta.align.links`), groups the links into fact clusters, and measures co
 
 Example:
     >>> from hamta.align.coverage import compare_coverage, write_coverage
-    >>> from hamta.align.reference import load_reference_records
+    >>> from hamta.translations import load_reference_records
     >>> result = compare_coverage(load_reference_records("seeds", "seeds/reference"))  # doctest: +SKIP
     >>> write_coverage(result, "out/")  # doctest: +SKIP
 """
