@@ -132,7 +132,8 @@ def expand_inputs(inputs: Iterable[str], suffixes: tuple[str, ...] = TEXT_SUFFIX
 
     A file given by name is taken whatever its suffix; inside a directory only ``suffixes`` count, and
     hidden files and hamta's derived files (`DERIVED_SUFFIXES`) are skipped. The document id is the file
-    stem, or for files found in a directory the path relative to it without the suffix (so ``news/fa/a.txt`` under ``news/`` is ``fa/a``).
+    stem, or for files found in a directory the path relative to it without the suffix (so
+    ``news/fa/a.txt`` under ``news/`` is ``fa/a``).
 
     Raises:
         InputError: an input does not exist, or a directory holds no matching file.
