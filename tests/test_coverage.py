@@ -141,3 +141,18 @@ def test_seeds_reference_records_show_the_shared_visit(tmp_path: Path) -> None:
     write_coverage(result, tmp_path)
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "واعظی" in html and "Vaezi" in html
+
+
+def test_unlinked_documents_stay_in_the_result_without_links() -> None:
+    from hamta.translations import load_reference_records
+
+    records = load_reference_records(ROOT / "seeds", ROOT / "seeds" / "reference")
+    linked = compare_coverage(records)
+    assert linked.links, "the reference seeds must give links (000-001)"
+    first = linked.docs[0]
+    result = compare_coverage(records, unlinked=[first])
+    assert result.docs == linked.docs
+    assert all(first not in (lk.doc_a, lk.doc_b) for lk in result.links)
+    assert all(first not in (e.doc_a, e.doc_b) for e in result.events)
+    assert all(v == 0.0 for b, v in result.coverage[first].items() if b != first)
+    assert len(result.unique[first]) == result.content_counts[first] > 0

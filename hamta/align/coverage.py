@@ -168,7 +168,7 @@ def coverage_matrix(content: dict[str, set[int]], links: Iterable[Link]) -> dict
 
 
 def compare_coverage(records: Iterable[Sentence], *, similarity=None, linker: EventLinker | None = None,
-                     progress: bool = False, **options) -> CoverageResult:
+                     progress: bool = False, unlinked: Iterable[str] = (), **options) -> CoverageResult:
     """Link same-event sentences across documents and measure who covers what.
 
     Args:
@@ -176,6 +176,8 @@ def compare_coverage(records: Iterable[Sentence], *, similarity=None, linker: Ev
         similarity: passed to `EventLinker` (``"lexical"`` default, or a sentence-transformers model).
         linker: a configured `EventLinker` (overrides `similarity` and `options`).
         progress: progress bar on stderr.
+        unlinked: documents to keep in the result (and report) without linking them, e.g. documents
+            `hamta run` has no translation for.
         **options: `EventLinker` keyword options (k, threshold, event_threshold, ann_above).
 
     Raises:
@@ -194,7 +196,8 @@ def compare_coverage(records: Iterable[Sentence], *, similarity=None, linker: Ev
     if len(docs) < 2:
         log.warning("coverage needs two or more documents; got %d", len(docs))
     linker = linker or EventLinker(similarity, progress=progress, **options)
-    result = linker.link(records)
+    unlinked = set(unlinked)
+    result = linker.link([r for r in records if r.doc not in unlinked])
     content: dict[str, set[int]] = {d: set() for d in docs}
     for r in records:
         if not r.boilerplate and r.text.strip():
