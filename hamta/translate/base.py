@@ -381,8 +381,12 @@ class Translator:
         src_lang: str | None = None,
         *,
         on_progress: Callable[[int], None] | None = None,
+        on_result: Callable[[int, Translation], None] | None = None,
     ) -> list[Any]:
         """Fill ``en`` and ``flags`` of hamta `Sentence` records, in order.
+
+        ``on_result(i, translation)`` is called for every record i that went to the model or the cache
+        (``translation.from_cache`` tells which), e.g. for per-document counts.
 
         Boilerplate records are not translated and keep ``en=None`` (later stages skip them). Records whose
         ``lang`` is ``en`` get ``en = text`` without a model call. ``src_lang`` overrides every record's
@@ -391,4 +395,6 @@ class Translator:
         """
         from hamta.translate.batching import translate_records
 
-        return translate_records(self, list(records), src_lang=src_lang, on_progress=on_progress)
+        return translate_records(
+            self, list(records), src_lang=src_lang, on_progress=on_progress, on_result=on_result
+        )

@@ -241,6 +241,7 @@ def translate_records(
     src_lang: str | None = None,
     *,
     on_progress: Callable[[int], None] | None = None,
+    on_result: Callable[[int, Translation], None] | None = None,
 ) -> list[Any]:
     """Fill ``en``/``flags`` of `hamta.records.Sentence` records (see `Translator.translate_records`)."""
     majority: dict[str, str | None] = {}
@@ -273,4 +274,6 @@ def translate_records(
     for i, result in zip(where, translate_units(tr, units, on_progress=on_progress), strict=True):
         rec = records[i]
         out[i] = replace(rec, en=result.text, flags=tuple(dict.fromkeys((*rec.flags, *result.flags))))
+        if on_result is not None:
+            on_result(i, result)
     return out

@@ -499,7 +499,9 @@ def prefill_cache(
             actors, gpa, cpa, threads = _sizing(ray, options)
             device = "cuda" if gpa > 0 else "cpu"
             settings, signature = _worker_settings(translator, device)
-            blocks = max(1, math.ceil(len(work.items) / options.block_sentences))
+            # >= 4 blocks per actor, so that every actor gets work and one slow block does not hold up the end
+            n = len(work.items)
+            blocks = min(n, max(math.ceil(n / options.block_sentences), 4 * actors))
             actors = min(actors, blocks)
             log.info("ray: %d of %d unique sentences to translate, %d blocks, %d actors (%g CPU, %g GPU)",
                      len(work.items), work.unique, blocks, actors, cpa, gpa)
