@@ -70,7 +70,6 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
     root = logging.getLogger("hamta")
     root.handlers[:] = [handler]
     root.setLevel(level)
-    root.propagate = False
 
 
 def _one_line(exc: BaseException) -> str:

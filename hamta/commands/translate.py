@@ -11,17 +11,28 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
-__all__ = ["add_arguments", "run"]
+__all__ = ["add_arguments", "add_model_arguments", "translator_settings", "run"]
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The `hamta translate` options (defaults mirror `hamta.translate.Translator`)."""
-    from hamta.translate.base import DEFAULT_BEAM_SIZE, DEFAULT_MAX_BATCH_TOKENS, DEFAULT_MODEL
-
     parser.add_argument(
         "inputs", nargs="+", metavar="INPUT", help=".txt/.jsonl files, directories, or - (stdin)"
     )
     parser.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="output directory")
+    parser.add_argument(
+        "--field", default="text", metavar="NAME", help="text field of .jsonl document inputs (default: text)"
+    )
+    parser.add_argument("--encoding", default=None, help="input encoding (default: detect)")
+    add_model_arguments(parser)
+
+
+def add_model_arguments(parser: argparse.ArgumentParser) -> None:
+    """Model, decoding, cache and Ray options, shared by `hamta translate` and `hamta run`."""
+    from hamta.translate.base import DEFAULT_BEAM_SIZE, DEFAULT_MAX_BATCH_TOKENS, DEFAULT_MODEL
+    from hamta.translate.distributed import add_ray_arguments
+
     parser.add_argument(
         "--src",
         default="auto",
@@ -76,13 +87,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="SQLite translation cache (default: $HAMTA_CACHE_DIR or ~/.cache/hamta/translations.sqlite)",
     )
     group.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
-    parser.add_argument(
-        "--field", default="text", metavar="NAME", help="text field of .jsonl document inputs (default: text)"
-    )
-    parser.add_argument("--encoding", default=None, help="input encoding (default: detect)")
-    from hamta.translate.distributed import add_ray_arguments
+    add_ray_arguments(parser)
 
-    add_ray_arguments(parser)  # --ray [ADDRESS], --ray-actors, --ray-gpus-per-actor
+
+def translator_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """`hamta.translate.Translator` keyword arguments from the options of `add_model_arguments`."""
+    return {
+        "model": args.model,
+        "engine": args.engine,
+        "device": args.device,
+        "beam_size": args.beam,
+        "max_batch_tokens": args.batch_tokens,
+        "cache": False if args.no_cache else args.cache,
+        "max_new_tokens": args.max_new_tokens,
+        "no_repeat_ngram_size": args.no_repeat_ngram,
+    }  # --ray [ADDRESS], --ray-actors, --ray-gpus-per-actor
 
 
 def run(args: argparse.Namespace) -> int:
@@ -91,16 +110,7 @@ def run(args: argparse.Namespace) -> int:
     from hamta.translate.distributed import ray_options_from_args
     from hamta.translate.job import load_inputs, translate_documents
 
-    translator = Translator(
-        model=args.model,
-        engine=args.engine,
-        device=args.device,
-        beam_size=args.beam,
-        max_batch_tokens=args.batch_tokens,
-        cache=False if args.no_cache else args.cache,
-        max_new_tokens=args.max_new_tokens,
-        no_repeat_ngram_size=args.no_repeat_ngram,
-    )
+    translator = Translator(**translator_settings(args))
     src_lang = None if args.src == "auto" else args.src
     # Fail fast, before reading anything: model present, family supported, languages known.
     family = translator.family

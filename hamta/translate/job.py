@@ -39,13 +39,15 @@ CHUNK_SENTENCES = 512
 
 @dataclass
 class DocumentCounts:
-    """Per-document counts for summaries: sentences, boilerplate, translated by the model, from cache."""
+    """Per-document counts for summaries: sentences, boilerplate, translated by the model, from cache,
+    and translations given by the user (`hamta run --translations`)."""
 
     sentences: int = 0
     boilerplate: int = 0
     translated: int = 0
     from_cache: int = 0
     flagged: int = 0
+    given: int = 0
 
 
 @dataclass
@@ -201,8 +203,10 @@ def translate_documents(
     if ray_options is not None:  # the model work runs on Ray; the loop below then reads the cache
         from hamta.translate.distributed import prefill_cache
 
-        prefill_cache(translator, [r for _, recs in docs for r in recs], src_lang,
-                      options=ray_options, progress=progress)
+        fresh = prefill_cache(translator, [r for _, recs in docs for r in recs], src_lang,
+                              options=ray_options, progress=progress).fresh
+    else:
+        fresh = frozenset()
     total = sum(c.sentences - c.boilerplate for c in summary.documents.values())
     bar = tqdm(total=total, unit="sent", desc="translating", disable=not progress or total == 0,
                file=sys.stderr, dynamic_ncols=True)
@@ -218,7 +222,7 @@ def translate_documents(
 
             def count(i: int, result: Any, flat: list[Sentence] = flat) -> None:
                 counts = summary.documents[flat[i].doc]
-                if result.from_cache:
+                if result.from_cache and (flat[i].doc, flat[i].idx) not in fresh:  # fresh: done on Ray now
                     counts.from_cache += 1
                 else:
                     counts.translated += 1

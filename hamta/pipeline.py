@@ -1,0 +1,208 @@
+"""The whole job in one call: read -> detect language -> split -> translate -> link -> report.
+
+Why one function: it is what a newcomer runs first (`hamta run seeds/ -o out/`), and what a notebook
+user wants as well. Each stage is the stage module's own entry point; this only wires them in order,
+keeps the per-document counts for the summary, and leaves every output in ``outdir``:
+``X.en.txt``/``X.jsonl`` per document, then ``links.tsv``, ``links.jsonl``, ``coverage.json`` and
+``report.html``. With ``translations=DIR`` no model is loaded at all (fully offline).
+
+Example:
+    >>> result = run_pipeline(["seeds"], "out", translations="seeds/reference")  # doctest: +SKIP
+    >>> result.coverage.same_event_pairs()  # doctest: +SKIP
+    [('000_c9f47b2442972326', '001_4fe6c4b4a26e7727')]
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hamta.errors import HamtaError, InputError
+from hamta.records import Sentence
+from hamta.translate.job import DocumentCounts, JobSummary
+
+__all__ = ["run_pipeline", "PipelineResult", "STAGES"]
+
+log = logging.getLogger("hamta.pipeline")
+
+#: the stages, in order, as progress reports name them
+STAGES: tuple[str, ...] = ("read and split", "translate", "link and cluster", "report")
+
+
+@dataclass(frozen=True)
+class PipelineResult:
+    """What `run_pipeline` produced: per-document records and counts, the coverage result, the files."""
+
+    records: dict[str, list[Sentence]]
+    summary: JobSummary
+    untranslated: tuple[str, ...]
+    coverage: Any  # hamta.align.coverage.CoverageResult
+    paths: tuple[Path, ...]
+
+    def table(self) -> list[dict[str, Any]]:
+        """One row per document for the terminal summary."""
+        rows = []
+        for doc, recs in self.records.items():
+            counts = self.summary.documents.get(doc, DocumentCounts())
+            content = [r for r in recs if not r.boilerplate]
+            langs = Counter(r.lang for r in content) or Counter(r.lang for r in recs)
+            covered = {
+                other: share
+                for other, share in self.coverage.coverage.get(doc, {}).items()
+                if other != doc and share > 0
+            }
+            rows.append(
+                {
+                    "doc": doc,
+                    "lang": langs.most_common(1)[0][0] if langs else "-",
+                    "sentences": len(recs),
+                    "boilerplate": len(recs) - len(content),
+                    "translated": counts.translated,
+                    "from_cache": counts.from_cache,
+                    "given": counts.given,
+                    "covered_by": covered,
+                    "untranslated": doc in self.untranslated,
+                }
+            )
+        return rows
+
+
+def _segment_all(
+    inputs: Sequence[str], src: str, encoding: str | None, translations: str | Path | None
+) -> tuple[dict[str, list[Sentence]], set[str], JobSummary]:
+    """Stage 1 (and, with ``translations``, stage 2): records per document."""
+    from hamta.translate.job import load_inputs
+
+    summary = JobSummary()
+    docs: dict[str, list[Sentence]] = {}
+    untranslated: set[str] = set()
+    if translations is None:
+        for doc_id, recs in load_inputs(list(inputs), src, encoding=encoding):
+            docs[doc_id] = recs
+        return docs, untranslated, summary
+
+    from hamta.io import read_documents
+    from hamta.segment import segment_document
+    from hamta.translations import load_translations
+
+    folder = Path(translations)
+    if not folder.is_dir():
+        raise InputError(f"--translations {translations}: not a directory")
+    lang = src if src in ("fa", "ar", "en") else "auto"
+    for doc in read_documents(list(inputs), encoding=encoding):
+        if doc.doc in docs:
+            raise InputError(f"two inputs give document id {doc.doc!r}; their outputs would collide")
+        try:
+            found = load_translations(doc, folder, lang=lang)
+            if found is None:
+                log.warning("no translation of %s in %s; it stays untranslated and unlinked", doc.doc, folder)
+        except InputError as exc:
+            log.warning("%s; %s stays untranslated and unlinked", exc, doc.doc)
+            found = None
+        if found is None:
+            untranslated.add(doc.doc)
+            found = segment_document(doc, lang)
+        docs[doc.doc] = found
+        content = [r for r in found if not r.boilerplate]
+        summary.documents[doc.doc] = DocumentCounts(
+            sentences=len(found), boilerplate=len(found) - len(content),
+            given=0 if doc.doc in untranslated else sum(1 for r in content if r.en),
+        )
+    return docs, untranslated, summary
+
+
+def run_pipeline(
+    inputs: Sequence[str],
+    outdir: str | Path,
+    *,
+    translations: str | Path | None = None,
+    model: str | None = None,
+    engine: str = "auto",
+    device: str = "auto",
+    src: str = "auto",
+    encoding: str | None = None,
+    translator_options: dict[str, Any] | None = None,
+    ray_options: Any = None,
+    similarity: str | None = None,
+    progress: bool = False,
+    on_stage: Callable[[int, str, str], None] | None = None,
+) -> PipelineResult:
+    """Run every stage on ``inputs`` and write all outputs into ``outdir``.
+
+    Args:
+        inputs: .txt files, folders (recursive), ``-`` (stdin) or .jsonl (see `hamta translate`).
+        outdir: output folder (created).
+        translations: a folder of existing English (``X.jsonl`` records, ``X.seg.txt`` + ``X.en.txt``,
+            or ``X.en.txt`` line-aligned with hamta's split); no model is loaded. A document without
+            a translation there gets a warning and stays untranslated and unlinked.
+        model, engine, device, translator_options: the `hamta.translate.Translator` settings.
+        src: ``auto`` or a source language forced for all documents.
+        ray_options: `hamta.translate.distributed.RayOptions` to translate on Ray.
+        similarity: sentence similarity for linking (default lexical; or a sentence-transformers model).
+        progress: progress bars on stderr.
+        on_stage: called as ``on_stage(number, name, detail)`` when a stage finishes.
+    """
+    from hamta.align.coverage import compare_coverage, write_coverage
+    from hamta.translate.job import translate_documents, write_document
+
+    def stage(number: int, detail: str) -> None:
+        if on_stage is not None:
+            on_stage(number, STAGES[number - 1], detail)
+
+    outdir = Path(outdir)
+    translator = None
+    if translations is None:  # fail fast, before reading anything: the model must be usable
+        translator = _open_translator(model, engine, device, src, translator_options or {})
+    docs, untranslated, summary = _segment_all(inputs, src, encoding, translations)
+    if not docs:
+        raise InputError("no documents to process")
+    n_sent = sum(len(r) for r in docs.values())
+    stage(1, f"{len(docs)} documents, {n_sent} sentences")
+
+    if translator is not None:
+        with translator:
+            src_lang = None if src == "auto" else src
+            summary = translate_documents(
+                translator, list(docs.items()), outdir, src_lang=src_lang, progress=progress,
+                ray_options=ray_options,
+                on_document=lambda doc_id, recs: docs.__setitem__(doc_id, recs),
+            )
+        stage(2, summary.line(outdir))
+    else:
+        for doc_id, recs in docs.items():
+            write_document(outdir, doc_id, recs)
+        stage(2, f"existing translations from {translations}; untranslated: {len(untranslated)}")
+
+    all_records = [r for recs in docs.values() for r in recs]
+    coverage = compare_coverage(all_records, similarity=similarity, progress=progress, unlinked=untranslated)
+    stage(3, f"{len(coverage.links)} links, {len(coverage.clusters)} fact clusters, "
+             f"same event: {', '.join('–'.join(p) for p in coverage.same_event_pairs()) or 'none'}")
+    paths = tuple(write_coverage(coverage, outdir, report=True))
+    stage(4, str(outdir / "report.html"))
+    return PipelineResult(
+        records=docs, summary=summary, untranslated=tuple(sorted(untranslated)), coverage=coverage,
+        paths=paths,
+    )
+
+
+def _open_translator(model: str | None, engine: str, device: str, src: str, options: dict[str, Any]) -> Any:
+    """A `Translator` whose model is known to be usable; otherwise one line that says what to do."""
+    from hamta.translate import Translator
+    from hamta.translate.base import DEFAULT_MODEL
+
+    translator = Translator(model=model or DEFAULT_MODEL, engine=engine, device=device, **options)
+    try:
+        family = translator.family
+        family.target_code(translator.tgt_lang)
+        if src not in ("auto",):
+            family.source_code(src)
+    except HamtaError as exc:
+        raise HamtaError(
+            f"{exc}. To run offline from existing English instead, pass --translations DIR "
+            f"(e.g. --translations seeds/reference for the seeds)"
+        ) from None
+    return translator
