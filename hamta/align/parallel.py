@@ -1,0 +1,502 @@
+"""Parallel sentence alignment: a monotonic dynamic programme in a band, with recursive coarsening.
+
+Why this design (after Vecalign): a full DP over n x m cells is quadratic. We align a coarsened version of
+both documents (blocks of 2 consecutive sentences, recursively), project that path to the finer level
+and search only a band of +-`buffer` sentences around it, so time and memory grow linearly with the
+document length. Bead costs combine
+
+* the similarity of the two spans (cosine of summed sentence vectors from a pluggable `Similarity`),
+  minus a margin against each span's similarity to an average sentence of the other side (Vecalign's
+  normalisation, which stops "hub" sentences from matching everything), and calibrated per document
+  so that 0 is the level of unrelated pairs and 1 the level of typical best matches: the same costs
+  then work with a good translation, a poor one, or none at all;
+* a Gale-Church length prior whose ratio and variance are estimated from the documents themselves
+  (the variance from a first pass at each level);
+* a penalty for each sentence beyond one per side (many-to-many beads need evidence) and a cost for a
+  sentence left unaligned; both bead weights and skip costs blend sentence counts with text length, so
+  a short caption is cheap to skip and a long sentence must match well.
+
+A translation is compared together with its original text (names and numbers the MT system mangled
+survive there). All kernels are pure numpy over fixed-width band arrays; see `_dp` for the indexing.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from hamta.align.base import Bead
+from hamta.align.similarity import SentenceVectors, Similarity, resolve_similarity
+
+__all__ = ["align_sentences", "AlignParams", "bead_types", "DEFAULT_MAX_BEAD"]
+
+log = logging.getLogger("hamta.align.parallel")
+
+#: largest bead, in sentences on both sides together: 5 covers 1-1 ... 1-4, 2-3, 3-2, 4-1.
+DEFAULT_MAX_BEAD = 5
+
+
+@dataclass(frozen=True)
+class AlignParams:
+    """Cost settings of the aligner (defaults are general, not tuned to one document).
+
+    Attributes:
+        max_bead: largest bead, in sentences on both sides together (>= 2).
+        skip_cost: cost of leaving one sentence unaligned (per sentence), in units of bead cost.
+        merge_cost: extra cost per sentence beyond one on each side of a bead.
+        length_weight: weight of the Gale-Church length prior (negative log-probability).
+        text_share: how much bead weights and skip costs follow text length rather than sentence count
+            (0 = counts only, 1 = length only).
+        buffer: half-width of the search band around the projected coarse path, in sentences.
+        full_dp_cells: documents up to this many cells (n x m) get a full DP, larger ones are coarsened.
+    """
+
+    max_bead: int = DEFAULT_MAX_BEAD
+    skip_cost: float = 1.4
+    merge_cost: float = 0.55
+    length_weight: float = 0.15
+    text_share: float = 0.3
+    buffer: int = 8
+    full_dp_cells: int = 300_000
+
+    def __post_init__(self) -> None:
+        problems = (
+            [f"max_bead must be at least 2 (a 1-1 bead), got {self.max_bead}"] if self.max_bead < 2 else []
+        )
+        for name in ("skip_cost", "merge_cost", "length_weight"):
+            if not getattr(self, name) >= 0:
+                problems.append(f"{name} must be >= 0, got {getattr(self, name)}")
+        if not 0 <= self.text_share <= 1:
+            problems.append(f"text_share must be in [0, 1], got {self.text_share}")
+        if self.buffer < 1 or self.full_dp_cells < 1:
+            problems.append("buffer and full_dp_cells must be positive")
+        if problems:
+            raise ValueError("AlignParams: " + "; ".join(problems))
+
+    def signature(self) -> str:
+        """Settings as one line, e.g. ``max_bead:5|skip:1.4|merge:0.55|len:0.15|text:0.3|buffer:8``."""
+        return (
+            f"max_bead:{self.max_bead}|skip:{self.skip_cost:g}|merge:{self.merge_cost:g}"
+            f"|len:{self.length_weight:g}|text:{self.text_share:g}|buffer:{self.buffer}"
+        )
+
+
+def bead_types(max_bead: int) -> list[tuple[int, int]]:
+    """Bead shapes (src count, tgt count) allowed: deletion, insertion, and k-l with k + l <= max_bead."""
+    if max_bead < 2:
+        raise ValueError(f"max_bead must be at least 2 (a 1-1 bead), got {max_bead}")
+    shapes = [(1, 0), (0, 1)]
+    shapes += [(k, total - k) for total in range(2, max_bead + 1) for k in range(1, total)]
+    return shapes
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Level data: everything the costs need, for one resolution of the documents
+
+
+_Span = tuple[int, int, int, int, float]  # i0, i1, j0, j1, cosine
+
+
+@dataclass
+class _Side:
+    vectors: SentenceVectors
+    lengths: np.ndarray  # characters per sentence (float64)
+
+
+def _prefix(values: np.ndarray) -> np.ndarray:
+    out = np.zeros(len(values) + 1)
+    np.cumsum(values, out=out[1:])
+    return out
+
+
+def _span_norms2(self_dots: np.ndarray, max_span: int) -> np.ndarray:
+    """``out[s, e] = |v_{e-s} + ... + v_{e-1}|^2`` for span sizes s = 1..max_span ending before e.
+
+    `self_dots[a, d]` is ``v_a . v_{a+d}``. Row 0 (size 0) is left at 1 to avoid division by zero.
+    """
+    n = self_dots.shape[0]
+    out = np.ones((max_span + 1, n + 1))
+    for size in range(1, max_span + 1):
+        total = np.zeros(n + 1)
+        for start_off in range(size):  # sentence a = e - size + start_off
+            for d in range(size - start_off):
+                a = np.arange(n + 1) - size + start_off
+                ok = (a >= 0) & (a + d < n)
+                term = np.zeros(n + 1)
+                term[ok] = self_dots[a[ok], d]
+                total += term if d == 0 else 2 * term
+        out[size] = np.maximum(total, 1e-12)
+    return out
+
+
+def _gc_cost(len_s: np.ndarray, len_t: np.ndarray, ratio: float, var: float) -> np.ndarray:
+    """Gale-Church: -log P(|delta| >= observed) with delta = (lt - c ls) / sqrt(var * (ls + lt / c) / 2)."""
+    mean_len = (len_s + len_t / ratio) / 2.0
+    delta = np.abs(len_t - ratio * len_s) / np.sqrt(var * np.maximum(mean_len, 1.0))
+    # Two-sided tail of the standard normal, floored so one bead cannot dominate everything.
+    return -np.log(np.maximum(_erfc(delta / math.sqrt(2.0)), 1e-6))
+
+
+def _erfc(x: np.ndarray) -> np.ndarray:
+    """erfc for x >= 0, vectorised (Abramowitz & Stegun 7.1.26, absolute error < 1.5e-7)."""
+    t = 1.0 / (1.0 + 0.3275911 * x)
+    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
+    return poly * np.exp(-x * x)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The banded DP
+
+
+def _products(src: _Side, tgt: _Side, lo: np.ndarray, width: int, kmax: int, lmax: int):
+    """Dot products the bead costs are built from (see `_dp` for the band indexing)."""
+    n = len(src.lengths)
+    rows_after = np.minimum(np.arange(n) + 1, n)
+    rows_last = np.minimum(np.arange(n) + kmax, n)
+    dlo = np.maximum(0, lo[rows_after] - lmax)
+    dwidth = int(np.max(lo[rows_last] + width - dlo)) + 1
+    dots = src.vectors.dot_band(tgt.vectors, dlo, dwidth)
+    cum = np.zeros((n, dwidth + 1))
+    np.cumsum(dots, axis=1, out=cum[:, 1:])
+
+    norm_s = _span_norms2(src.vectors.self_dots(kmax), kmax)  # [size, end]
+    norm_t = _span_norms2(tgt.vectors.self_dots(lmax), lmax)
+    base_s = _prefix(src.vectors.dot_mean(tgt.vectors))  # prefix sums of v_a . mean(tgt)
+    base_t = _prefix(tgt.vectors.dot_mean(src.vectors))
+
+    return dlo, dwidth, dots, cum, norm_s, norm_t, base_s, base_t
+
+
+def _unrelated_level(src: _Side, tgt: _Side, norm_s, norm_t, base_s, base_t) -> float | None:
+    """Median 1-1 similarity of pairs half a document apart: the level of unrelated sentences.
+
+    A banded level cannot take the median over its own cells (they are all near the path, so related),
+    and the calibration must not depend on the band width.
+    """
+    n, m = len(src.lengths), len(tgt.lengths)
+    half = n // 2
+    if half < 4 or m < 16:
+        return None
+    rows = np.arange(half)
+    lo = np.minimum((rows * m) // n + m // 2, m - 8)
+    dots = src.vectors.take(0, half).dot_band(tgt.vectors, lo, 8)
+    cols = lo[:, None] + np.arange(8)[None, :]
+    cos = dots / np.sqrt(norm_s[1, 1 : half + 1, None] * norm_t[1, cols + 1])
+    margin = 0.5 * (
+        np.diff(base_s)[:half, None] / np.sqrt(norm_s[1, 1 : half + 1, None])
+        + np.diff(base_t)[cols] / np.sqrt(norm_t[1, cols + 1])
+    )
+    return float(np.median(cos - margin))
+
+
+def _dp(
+    src: _Side,
+    tgt: _Side,
+    lo: np.ndarray,
+    width: int,
+    params: AlignParams,
+    ratio: float,
+    var: float,
+    cache: dict | None = None,
+    progress=None,
+) -> list[_Span]:
+    """Best monotonic path through the band; returns beads as (i0, i1, j0, j1, cosine), half-open spans.
+
+    Indexing: DP cell (i, j) means "the first i source and first j target sentences are aligned";
+    rows i = 0..n, and row i stores the cells j = lo[i] .. lo[i] + width - 1 at positions 0..width-1.
+    A bead of shape (k, l) ending in cell (i, j) covers source sentences i-k .. i-1 and target
+    sentences j-l .. j-1 and comes from cell (i-k, j-l).
+    """
+    n, m = len(src.lengths), len(tgt.lengths)
+    shapes = bead_types(params.max_bead)
+    kmax = max(k for k, _ in shapes)
+    lmax = max(size_t for _, size_t in shapes)
+
+    # Dot products of source sentence a with target sentences b in a window around the band:
+    # D[a, w] = src[a] . tgt[dlo[a] + w].
+    key = (lo.tobytes(), width)
+    if cache is not None and cache.get("key") == key:  # the second pass at one level reuses the products
+        dlo, dwidth, dots, cum, norm_s, norm_t, base_s, base_t = cache["data"]
+    else:
+        dlo, dwidth, dots, cum, norm_s, norm_t, base_s, base_t = _products(src, tgt, lo, width, kmax, lmax)
+        if cache is not None:
+            cache["key"], cache["data"] = key, (dlo, dwidth, dots, cum, norm_s, norm_t, base_s, base_t)
+    plen_s, plen_t = _prefix(src.lengths), _prefix(tgt.lengths)
+    mean_s, mean_t = float(np.mean(src.lengths)), float(np.mean(tgt.lengths))
+
+    # Calibrate the similarity scale on this document: 0 = a typical unrelated pair (median over the
+    # band), 1 = a typical best match (median of each source sentence's best 1-1 score). This makes the
+    # skip and merge costs mean the same with a good translation, a poor one or none at all.
+    d_cols = dlo[:, None] + np.arange(dwidth)[None, :]
+    d_ok = d_cols < m
+    d_cols = np.minimum(d_cols, m - 1)
+    s11 = dots / np.sqrt(norm_s[1, 1:, None] * norm_t[1, d_cols + 1])
+    s11 -= 0.5 * (
+        np.diff(base_s)[:, None] / np.sqrt(norm_s[1, 1:, None])
+        + np.diff(base_t)[d_cols] / np.sqrt(norm_t[1, d_cols + 1])
+    )
+    s11 = np.where(d_ok, s11, np.nan)
+    sim_lo = _unrelated_level(src, tgt, norm_s, norm_t, base_s, base_t) if width < m + 1 else None
+    if sim_lo is None:
+        sim_lo = float(np.nanmedian(s11))
+    # "Best match" level: the median of the min(n, m) highest 1-1 scores in the band (about one per
+    # sentence); unlike row maxima, this barely depends on how wide the band is.
+    vals = s11[np.isfinite(s11)]
+    top = min(n, m, vals.size)
+    sim_hi = float(np.median(np.partition(vals, vals.size - top)[vals.size - top :]))
+    sim_scale = max(sim_hi - sim_lo, 1e-3)
+    log.debug("calibration n=%d width=%d: unrelated %.4f, best %.4f", n, width, sim_lo, sim_hi)
+
+    # Cost of leaving a sentence unaligned, blended with its share of the text like bead sizes below:
+    # a short caption or page number is cheap to skip, a long sentence is not.
+    skip_s = params.skip_cost * ((1 - params.text_share) + params.text_share * src.lengths / mean_s)
+    skip_t = params.skip_cost * ((1 - params.text_share) + params.text_share * tgt.lengths / mean_t)
+    pskip_t = _prefix(skip_t)  # pskip_t[j] = cost of inserting target sentences 0 .. j-1
+
+    # Step costs of the shapes with k >= 1 ending in every band cell: steps[t, i - r0, w] for the rows
+    # r0 .. r1 - 1 of one chunk (chunks bound the memory when the band is wide).
+    from_rows = [t for t, (k, _) in enumerate(shapes) if k > 0]
+
+    def step_costs(r0: int, r1: int) -> np.ndarray:
+        rows = np.arange(r0, r1)[:, None]
+        cols = lo[r0:r1, None] + np.arange(width)[None, :]
+        steps = np.full((len(from_rows), r1 - r0, width), np.inf)
+        for slot, t in enumerate(from_rows):
+            k, l = shapes[t]  # noqa: E741 - k source and l target sentences, as in the papers
+            valid = (rows >= k) & (cols >= l) & (cols <= m)
+            if k > n or l > m or not valid.any():
+                continue
+            ic = np.broadcast_to(np.maximum(rows, k), cols.shape)
+            if l == 0:  # deletion of source sentence i - 1
+                steps[slot][valid] = skip_s[ic[valid] - 1]
+                continue
+            jc = np.where(valid, cols, l)
+            dot = np.zeros(cols.shape)
+            for back_off in range(1, k + 1):  # source sentence a = i - back_off
+                a = ic - back_off
+                dot += cum[a, np.clip(jc - dlo[a], 0, dwidth)] - cum[a, np.clip(jc - l - dlo[a], 0, dwidth)]
+            ns, nt = norm_s[k, ic], norm_t[l, jc]
+            cos = dot / np.sqrt(ns * nt)
+            margin = 0.5 * (
+                (base_s[ic] - base_s[ic - k]) / np.sqrt(ns) + (base_t[jc] - base_t[jc - l]) / np.sqrt(nt)
+            )
+            sim = (cos - margin - sim_lo) / sim_scale
+            ls = plen_s[ic] - plen_s[ic - k]
+            lt = plen_t[jc] - plen_t[jc - l]
+            gc = _gc_cost(ls, lt, ratio, var)
+            # Weight of the bead: its sentence count, blended with its share of the text, so that a short
+            # fragment costs little to merge and a long sentence must match well.
+            share = (ls / mean_s + lt / mean_t) / 2.0
+            size = (1.0 - params.text_share) * (k + l) / 2.0 + params.text_share * share
+            step = size * (1.0 - sim) + params.merge_cost * (k + l - 2) + params.length_weight * gc
+            steps[slot][valid] = step[valid]
+        return steps
+
+    # The DP proper, row by row. Shapes with k >= 1 come from earlier rows; insertions (0, 1) move along
+    # the row and are solved with a running minimum: cost[j] = min_{j' <= j} best[j'] + sum(skip_t[j':j]).
+    ins_t = shapes.index((0, 1))
+    ks = np.array([shapes[t][0] for t in from_rows])
+    ls_ = np.array([shapes[t][1] for t in from_rows])
+    cost = np.full((n + 1, width), np.inf)
+    back = np.full((n + 1, width), -1, dtype=np.int8)
+    offs = np.arange(width)
+    from_arr = np.array(from_rows, dtype=np.int8)
+    chunk = max(1, 2_000_000 // (len(from_rows) * width))
+    st, r0 = None, 0
+    for i in range(n + 1):
+        if i == 0:
+            best = np.full(width, np.inf)
+            best[0] = 0.0
+            arg = np.full(width, -1, dtype=np.int8)
+        else:
+            if st is None or i >= r0 + st.shape[1]:
+                r0 = i
+                st = step_costs(r0, min(n + 1, r0 + chunk))
+            prev_rows = i - ks
+            usable = prev_rows >= 0
+            prow = np.maximum(prev_rows, 0)
+            pidx = (lo[i] - lo[prow])[:, None] + offs[None, :] - ls_[:, None]
+            ok = usable[:, None] & (pidx >= 0) & (pidx < width)
+            cand = np.where(ok, cost[prow[:, None], np.clip(pidx, 0, width - 1)], np.inf) + st[:, i - r0, :]
+            pick = np.argmin(cand, axis=0)
+            best = cand[pick, offs]
+            arg = np.where(np.isfinite(best), from_arr[pick], -1).astype(np.int8)
+        ins = pskip_t[np.minimum(lo[i] + offs, m)]
+        scan = np.minimum.accumulate(best - ins) + ins
+        use_ins = scan < best - 1e-12
+        best = np.where(use_ins, scan, best)
+        arg[use_ins] = ins_t
+        best[lo[i] + offs > m] = np.inf
+        cost[i] = best
+        back[i] = arg
+        if progress is not None and (i % 256 == 255 or i == n):
+            progress.update(i % 256 + 1)
+
+    # Backtrack from (n, m).
+    beads: list[tuple[int, int, int, int, float]] = []
+    i, j = n, m
+    if not (0 <= j - lo[n] < width) or not np.isfinite(cost[n, j - lo[n]]):
+        raise RuntimeError("alignment band does not reach the end of both documents")
+    while i > 0 or j > 0:
+        t = int(back[i, j - lo[i]])
+        if t < 0:
+            raise RuntimeError(f"alignment backtrack broke at cell ({i}, {j})")
+        k, l = shapes[t]  # noqa: E741
+        score = 0.0
+        if k and l:  # the bead's plain cosine, reported with it
+            dot = sum(cum[a, j - dlo[a]] - cum[a, j - l - dlo[a]] for a in range(i - k, i))
+            score = float(dot / math.sqrt(norm_s[k, i] * norm_t[l, j]))
+        beads.append((i - k, i, j - l, j, min(1.0, max(0.0, score))))
+        i, j = i - k, j - l
+    beads.reverse()
+    return beads
+
+
+def _full_band(n: int, m: int) -> tuple[np.ndarray, int]:
+    return np.zeros(n + 1, dtype=np.int64), m + 1
+
+
+def _project_band(coarse: list[_Span], factor: int, n: int, m: int, buffer: int) -> tuple[np.ndarray, int]:
+    """Band at the finer level: every cell a coarse bead's rectangle covers, widened by `buffer`."""
+    col_min = np.full(n + 1, m, dtype=np.int64)
+    col_max = np.zeros(n + 1, dtype=np.int64)
+    for i0, i1, j0, j1, _ in coarse:
+        r0, r1 = min(n, i0 * factor), min(n, i1 * factor)
+        c0, c1 = min(m, j0 * factor), min(m, j1 * factor)
+        col_min[r0 : r1 + 1] = np.minimum(col_min[r0 : r1 + 1], c0)
+        col_max[r0 : r1 + 1] = np.maximum(col_max[r0 : r1 + 1], c1)
+    lo = col_min.copy()
+    hi = col_max.copy()
+    for shift in range(1, buffer + 1):  # widen along rows
+        lo[shift:] = np.minimum(lo[shift:], col_min[:-shift])
+        hi[:-shift] = np.maximum(hi[:-shift], col_max[shift:])
+    lo = np.maximum(0, lo - buffer)
+    hi = np.minimum(m, hi + buffer)
+    lo = np.minimum.accumulate(lo[::-1])[::-1]  # non-decreasing, never above what a later row needs
+    lo[0] = 0
+    width = int(np.max(hi - lo)) + 1
+    return lo, width
+
+
+def _estimate_variance(beads: list[_Span], src: _Side, tgt: _Side, ratio: float) -> float:
+    """Residual variance of target length given source length, from the 1-1 beads of a first path."""
+    ps, pt = _prefix(src.lengths), _prefix(tgt.lengths)
+    res = []
+    for i0, i1, j0, j1, _ in beads:
+        if i1 > i0 and j1 > j0:
+            ls, lt = ps[i1] - ps[i0], pt[j1] - pt[j0]
+            res.append((lt - ratio * ls) ** 2 / max(1.0, (ls + lt / ratio) / 2))
+    if len(res) < 5:
+        return 6.8 * ratio
+    # Median-based: robust to the few wrong beads of a first pass (median of chi2(1) is 0.455).
+    return max(1.0, float(np.median(res)) / 0.455)
+
+
+def _coarsen_side(side: _Side, factor: int) -> _Side:
+    groups = np.arange(len(side.lengths)) // factor
+    return _Side(side.vectors.coarsen(factor), np.bincount(groups, weights=side.lengths))
+
+
+def _align_level(src: _Side, tgt: _Side, params: AlignParams, ratio: float, depth: int = 0, progress=None):
+    """Align at this resolution; returns (beads, length variance). `progress` counts the finest rows."""
+    n, m = len(src.lengths), len(tgt.lengths)
+    if n * m <= params.full_dp_cells or min(n, m) < 8:
+        lo, width = _full_band(n, m)
+        cache: dict = {}
+        first = _dp(src, tgt, lo, width, params, ratio, 6.8 * ratio, cache)
+        var = _estimate_variance(first, src, tgt, ratio)
+        log.debug("level %d: full DP %dx%d, length variance %.2f", depth, n, m, var)
+        return _dp(src, tgt, lo, width, params, ratio, var, cache, progress if depth == 0 else None), var
+    factor = 2
+    coarse, var = _align_level(
+        _coarsen_side(src, factor), _coarsen_side(tgt, factor), params, ratio, depth + 1
+    )
+    lo, width = _project_band(coarse, factor, n, m, params.buffer)
+    log.debug("level %d: banded DP %dx%d, band width %d", depth, n, m, width)
+    # The length variance of sentences is not that of blocks: re-estimate it from a first pass here.
+    cache = {}
+    first = _dp(src, tgt, lo, width, params, ratio, var, cache)
+    var = _estimate_variance(first, src, tgt, ratio)
+    return _dp(src, tgt, lo, width, params, ratio, var, cache, progress if depth == 0 else None), var
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Public API
+
+
+def _check_side(name: str, sents: Sequence[str], trans: Sequence[str] | None, trans_name: str) -> list[str]:
+    if isinstance(sents, str):
+        raise TypeError(f"{name} must be a sequence of sentences, not one string")
+    if len(sents) == 0:
+        raise ValueError(f"{name} document is empty: nothing to align")
+    if trans is None:
+        return list(sents)
+    if isinstance(trans, str):
+        raise TypeError(f"{trans_name} must be a sequence of sentences, not one string")
+    if len(trans) != len(sents):
+        raise ValueError(
+            f"{trans_name} has {len(trans)} lines but {name} has {len(sents)} (must be line-aligned)"
+        )
+    return list(trans)
+
+
+def align_sentences(
+    src: Sequence[str],
+    tgt: Sequence[str],
+    *,
+    src_trans: Sequence[str] | None = None,
+    tgt_trans: Sequence[str] | None = None,
+    similarity: str | Similarity = "lexical",
+    max_bead: int | None = None,
+    params: AlignParams | None = None,
+    show_progress: bool = False,
+) -> list[Bead]:
+    """Align two documents sentence by sentence, in order (a document and its translation).
+
+    Args:
+        src, tgt: the sentences of each side.
+        src_trans: `src` translated into `tgt`'s language, line by line (recommended for different
+            languages); or, with `tgt_trans`, both sides translated into a pivot language.
+        tgt_trans: `tgt` translated into the pivot language.
+        similarity: ``"lexical"`` (default, no neural weights), a sentence-transformers model id or local
+            directory (needs ``hamta[embeddings]``), or a `Similarity` instance.
+        max_bead: largest bead, counted in sentences on both sides together (default 5: up to 1-4,
+            2-3, 3-2, 4-1); overrides the field of `params`.
+        params: full cost settings (`AlignParams`).
+        show_progress: a progress bar on stderr (off by default in the API, on in the CLI).
+
+    Returns:
+        Beads in document order; every source and target sentence is in exactly one bead.
+
+    Example:
+        >>> beads = align_sentences(["A cat. It sleeps.", "Dogs bark 3 times."],
+        ...                         ["A cat.", "It sleeps.", "Dogs bark 3 times."])
+        >>> [str(b) for b in beads]
+        ['[0]:[0, 1]', '[1]:[2]']
+    """
+    a_texts = _check_side("source", src, src_trans, "source translation")
+    b_texts = _check_side("target", tgt, tgt_trans, "target translation")
+    params = params or AlignParams()
+    if max_bead is not None and max_bead != params.max_bead:
+        params = replace(params, max_bead=int(max_bead))
+    sim = resolve_similarity(similarity)
+    if sim.with_original:
+        # A translation is compared together with its original: names, numbers and cognates that the MT
+        # system mangled or dropped are still there in the original (and mean the same in any language).
+        if src_trans is not None:
+            a_texts = [f"{t} {s}" for t, s in zip(a_texts, src, strict=True)]
+        if tgt_trans is not None:
+            b_texts = [f"{t} {s}" for t, s in zip(b_texts, tgt, strict=True)]
+    vec_a, vec_b = sim.encode(a_texts, b_texts)
+    len_s = np.array([max(1, len(s.strip())) for s in src], dtype=np.float64)
+    len_t = np.array([max(1, len(s.strip())) for s in tgt], dtype=np.float64)
+    ratio = float(len_t.sum() / len_s.sum())
+    from tqdm.auto import tqdm
+
+    with tqdm(total=len(src) + 1, desc="aligning", unit="sent", disable=not show_progress) as bar:
+        spans, _ = _align_level(_Side(vec_a, len_s), _Side(vec_b, len_t), params, ratio, progress=bar)
+    return [Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), score) for i0, i1, j0, j1, score in spans]

@@ -1,0 +1,216 @@
+"""Parallel aligner: known alignments on tiny synthetic documents, invariants, errors, the CLI."""
+
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hamta.align import AlignParams, Bead, align_sentences, format_bead, parse_bead, parse_beads
+from hamta.cli import main
+
+# Distinct topics, so that a lexical similarity can tell the sentences apart.
+SENTS = [
+    "The glacier expedition reached the northern col in 1953 after nine camps.",
+    "Photographs of the summit were printed by the Zurich foundation.",
+    "Local farmers complained about the porters crossing their barley fields.",
+    "A storm destroyed the radio equipment and two tents at camp four.",
+    "The doctor measured oxygen levels of every climber above 7000 metres.",
+    "Maps of the Khumbu valley were corrected with new survey data.",
+    "Monsoon rains arrived early, flooding the approach march in May.",
+    "The yeti hunters found only bear tracks near the monastery.",
+]
+
+
+def _ids(beads):
+    return [(b.src, b.tgt) for b in beads]
+
+
+def _check_partition(beads, n, m):
+    src = [i for b in beads for i in b.src]
+    tgt = [j for b in beads for j in b.tgt]
+    assert src == list(range(n)) and tgt == list(range(m))  # each sentence once, in order
+    assert all(b.src or b.tgt for b in beads)
+
+
+def test_identical_documents_align_one_to_one():
+    beads = align_sentences(SENTS, SENTS)
+    assert _ids(beads) == [((i,), (i,)) for i in range(len(SENTS))]
+    assert all(b.score > 0.9 for b in beads)
+
+
+def test_split_sentence_becomes_one_to_two_bead():
+    a, b = SENTS[2].split(" about ")
+    tgt = SENTS[:2] + [a + ".", "About " + b] + SENTS[3:]
+    beads = align_sentences(SENTS, tgt)
+    assert ((2,), (2, 3)) in _ids(beads)
+    assert ((3,), (4,)) in _ids(beads)
+    _check_partition(beads, len(SENTS), len(tgt))
+
+
+def test_merged_sentences_become_two_to_one_bead():
+    tgt = SENTS[:4] + [SENTS[4][:-1] + " and " + SENTS[5][0].lower() + SENTS[5][1:]] + SENTS[6:]
+    beads = align_sentences(SENTS, tgt)
+    assert ((4, 5), (4,)) in _ids(beads)
+    _check_partition(beads, len(SENTS), len(tgt))
+
+
+def test_deletion_and_insertion():
+    extra = "Subscribe to our newsletter for weekly climbing gear discounts!"
+    tgt = SENTS[:3] + SENTS[4:6] + [extra] + SENTS[6:]  # SENTS[3] dropped, `extra` inserted
+    beads = align_sentences(SENTS, tgt)
+    ids = _ids(beads)
+    assert ((3,), ()) in ids
+    assert ((), (5,)) in ids
+    assert ((4,), (3,)) in ids and ((6,), (6,)) in ids
+
+
+def test_translation_is_used_for_similarity():
+    # Target is "another language" (reversed words); the source translation makes them comparable.
+    tgt = [" ".join(reversed(s.split())) for s in SENTS]
+    garbled = ["x" * len(s) for s in SENTS]
+    beads = align_sentences(garbled, tgt, src_trans=tgt)
+    assert _ids(beads) == [((i,), (i,)) for i in range(len(SENTS))]
+
+
+def test_pivot_translations_on_both_sides():
+    beads = align_sentences(["a"] * 4, ["b"] * 4, src_trans=SENTS[:4], tgt_trans=SENTS[:4])
+    assert _ids(beads) == [((i,), (i,)) for i in range(4)]
+
+
+def test_max_bead_limits_bead_size():
+    tgt = [w for s in SENTS[:3] for w in s.split(", ")]  # no commas: same as SENTS[:3]
+    beads = align_sentences([" ".join(SENTS[:3])], tgt, max_bead=3)
+    assert all(len(b.src) + len(b.tgt) <= 3 for b in beads)
+    _check_partition(beads, 1, len(tgt))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"src": [], "tgt": ["a"]}, "source document is empty"),
+        ({"src": ["a"], "tgt": []}, "target document is empty"),
+        (
+            {"src": ["a", "b"], "tgt": ["a"], "src_trans": ["x"]},
+            "source translation has 1 lines but source has 2",
+        ),
+        ({"src": ["a"], "tgt": ["a", "b"], "tgt_trans": ["x"]}, "target translation has 1 lines"),
+        ({"src": ["a"], "tgt": ["a"], "max_bead": 1}, "max_bead must be at least 2"),
+    ],
+)
+def test_bad_input_is_one_clear_error(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        align_sentences(**kwargs)
+
+
+def test_one_string_instead_of_sentences_is_rejected():
+    with pytest.raises(TypeError, match="sequence of sentences"):
+        align_sentences("one string", ["a"])
+
+
+def test_banded_coarse_to_fine_path_matches_gold_on_long_document():
+    rng = random.Random(7)
+    words = [f"w{k}" for k in range(3000)]
+    src = [" ".join(rng.sample(words, 8)) + f" {i}" for i in range(300)]
+    tgt, gold = [], []
+    for i, sent in enumerate(src):
+        if i % 17 == 5:  # split into two target sentences
+            half = sent.split()
+            gold.append(((i,), (len(tgt), len(tgt) + 1)))
+            tgt += [" ".join(half[:4]), " ".join(half[4:])]
+        else:
+            gold.append(((i,), (len(tgt),)))
+            tgt.append(sent)
+    params = AlignParams(full_dp_cells=2000, buffer=4)  # force several coarsening levels
+    beads = align_sentences(src, tgt, params=params)
+    assert _ids(beads) == gold
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(st.integers(0, len(SENTS) - 1), min_size=1, max_size=8),
+    st.lists(st.integers(0, len(SENTS) - 1), min_size=1, max_size=8),
+)
+def test_every_sentence_in_exactly_one_bead_in_order(src_ids, tgt_ids):
+    src, tgt = [SENTS[i] for i in src_ids], [SENTS[i] for i in tgt_ids]
+    beads = align_sentences(src, tgt)
+    _check_partition(beads, len(src), len(tgt))
+    assert all(len(b.src) + len(b.tgt) <= 5 for b in beads)
+    assert all(0.0 <= b.score <= 1.0 for b in beads)
+
+
+@pytest.mark.parametrize(
+    ("bead", "text"),
+    [
+        (Bead((0,), (0,)), "[0]:[0]"),
+        (Bead((8, 9), (10, 11, 12)), "[8, 9]:[10, 11, 12]"),
+        (Bead((), (16,)), "[]:[16]"),
+        (Bead((52,), ()), "[52]:[]"),
+    ],
+)
+def test_bead_format_round_trip(bead, text):
+    assert format_bead(bead) == text
+    assert parse_bead(text) == bead
+
+
+def test_parse_beads_names_bad_line():
+    with pytest.raises(ValueError, match="gold:2: not a bead"):
+        parse_beads(["[0]:[0]", "0 -> 1"], name="gold")
+
+
+# ----- CLI
+
+
+def _write(path: Path, lines) -> str:
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return str(path)
+
+
+def test_cli_align_beads_and_jsonl(tmp_path, capsys):
+    src = _write(tmp_path / "a.txt", SENTS)
+    tgt = _write(tmp_path / "b.txt", SENTS[:3] + SENTS[4:])
+    assert main(["align", src, tgt]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[3] == "[3]:[]" and len(lines) == len(SENTS)
+    out = tmp_path / "out.jsonl"
+    assert main(["align", src, tgt, "--format", "jsonl", "-o", str(out)]) == 0
+    first = out.read_text().splitlines()[0]
+    assert '"src": [0], "tgt": [0], "score": ' in first
+
+
+def test_cli_mismatched_translation_is_one_line(tmp_path, capsys):
+    src = _write(tmp_path / "a.txt", SENTS)
+    trans = _write(tmp_path / "t.txt", SENTS[:2])
+    assert main(["align", src, src, "--src-trans", trans]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("hamta: error: ") and "has 2 lines but" in err and err.count("\n") == 1
+
+
+def test_cli_empty_document(tmp_path, capsys):
+    src = _write(tmp_path / "a.txt", SENTS)
+    empty = _write(tmp_path / "e.txt", ["", "  "])
+    assert main(["align", src, empty]) == 2
+    assert "document is empty" in capsys.readouterr().err
+
+
+def _shared() -> Path:
+    return Path(os.environ.get("HAMTA_SHARED") or Path(__file__).resolve().parents[2] / "shared")
+
+
+@pytest.mark.slow
+def test_textberg_dev_with_google_translation():
+    data = _shared() / "data" / "textberg-dev"
+    if not data.is_dir():
+        pytest.skip(f"{data} not available (../shared data is not part of the repository)")
+    from hamta.eval.align_metrics import read_beads, score_beads
+
+    def read(name):
+        return (data / name).read_text(encoding="utf-8").splitlines()
+
+    beads = align_sentences(read("doc0.de"), read("doc0.fr"), src_trans=read("doc0.google.fr"))
+    scores = score_beads(read_beads(data / "doc0.gold"), beads)
+    assert scores.f1_strict > 0.85 and scores.f1_lax > 0.95
