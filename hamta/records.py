@@ -15,7 +15,15 @@ from typing import Any
 
 from hamta.errors import InputError
 
-__all__ = ["Sentence", "Document", "read_records", "write_records", "records_to_jsonl"]
+__all__ = [
+    "Sentence",
+    "Document",
+    "iter_jsonl",
+    "parse_jsonl",
+    "read_records",
+    "write_records",
+    "records_to_jsonl",
+]
 
 
 @dataclass(frozen=True)
@@ -100,17 +108,30 @@ def write_records(path: str | Path, records: Iterable[Sentence]) -> None:
     write_text_atomic(path, records_to_jsonl(records))
 
 
+def parse_jsonl(lines: Iterable[str], name: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """``(line number, object)`` for each non-blank JSONL line (a leading BOM is ignored).
+
+    A malformed line, or one that is not a JSON object, is a one-line `InputError` naming `name` and line.
+    """
+    for lineno, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line.lstrip("\ufeff") if lineno == 1 else line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{name}:{lineno}: not valid JSON ({exc.msg})") from None
+        if not isinstance(data, dict):
+            raise InputError(f"{name}:{lineno}: expected a JSON object")
+        yield lineno, data
+
+
+def iter_jsonl(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """`parse_jsonl` over a UTF-8 file."""
+    with Path(path).open(encoding="utf-8-sig") as handle:
+        yield from parse_jsonl(handle, path)
+
+
 def read_records(path: str | Path) -> Iterator[Sentence]:
     """Read hamta JSONL records; a malformed line is a one-line error naming file and line."""
-    path = Path(path)
-    with path.open(encoding="utf-8-sig") as handle:
-        for lineno, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{path}:{lineno}: not valid JSON ({exc.msg})") from None
-            if not isinstance(data, dict):
-                raise InputError(f"{path}:{lineno}: expected a JSON object")
-            yield Sentence.from_dict(data, where=f"{path}:{lineno}")
+    for lineno, data in iter_jsonl(path):
+        yield Sentence.from_dict(data, where=f"{path}:{lineno}")

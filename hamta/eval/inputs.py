@@ -129,16 +129,10 @@ def read_jsonl_segments(path: str | Path, fields: Sequence[str]) -> list[tuple[s
     """
     out: list[tuple[str, int, str]] = []
     skipped = 0
-    for lineno, line in enumerate(_read_text(path).split("\n"), 1):
-        if not line.strip():
-            continue
+    from hamta.records import parse_jsonl
+
+    for lineno, data in parse_jsonl(_read_text(path).split("\n"), path):
         where = f"{path}:{lineno}"
-        try:
-            data = json.loads(line.lstrip("\ufeff"))
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{where}: not valid JSON ({exc.msg})") from None
-        if not isinstance(data, dict):
-            raise InputError(f"{where}: expected a JSON object")
         if "doc" not in data or "idx" not in data:
             raise InputError(f"{where}: a hamta record needs 'doc' and 'idx'")
         text = next((data[f] for f in fields if isinstance(data.get(f), str)), None)

@@ -8,7 +8,6 @@ an interrupted job resumes where it stopped.
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from collections import Counter
@@ -19,7 +18,7 @@ from typing import Any
 
 from hamta.errors import InputError
 from hamta.io import read_documents, write_text_atomic
-from hamta.records import Document, Sentence, records_to_jsonl
+from hamta.records import Document, Sentence, iter_jsonl, records_to_jsonl
 from hamta.segment import segment_document
 
 __all__ = [
@@ -75,30 +74,20 @@ class JobSummary:
 
 def _jsonl_documents(path: Path, field: str) -> list[tuple[str, list[Any] | str]]:
     """(doc id, records) for a hamta-records JSONL, or (doc id, text) per line for any other JSONL."""
-
     out: list[tuple[str, list[Any] | str]] = []
     grouped: dict[str, list[Any]] = {}
-    with path.open(encoding="utf-8-sig") as handle:
-        for lineno, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{path}:{lineno}: not valid JSON ({exc.msg})") from None
-            if not isinstance(data, dict):
-                raise InputError(f"{path}:{lineno}: expected a JSON object")
-            if "doc" in data and "idx" in data and "text" in data:  # a hamta sentence record
-                rec = Sentence.from_dict(data, where=f"{path}:{lineno}")
-                if rec.doc not in grouped:
-                    grouped[rec.doc] = []
-                    out.append((rec.doc, grouped[rec.doc]))
-                grouped[rec.doc].append(rec)
-                continue
-            if field not in data or not isinstance(data[field], str):
-                raise InputError(f"{path}:{lineno}: no text field {field!r} (choose it with --field)")
-            doc_id = data.get("doc", data.get("id"))
-            out.append((str(doc_id) if doc_id is not None else f"{path.stem}-{lineno}", data[field]))
+    for lineno, data in iter_jsonl(path):
+        if "doc" in data and "idx" in data and "text" in data:  # a hamta sentence record
+            rec = Sentence.from_dict(data, where=f"{path}:{lineno}")
+            if rec.doc not in grouped:
+                grouped[rec.doc] = []
+                out.append((rec.doc, grouped[rec.doc]))
+            grouped[rec.doc].append(rec)
+            continue
+        if field not in data or not isinstance(data[field], str):
+            raise InputError(f"{path}:{lineno}: no text field {field!r} (choose it with --field)")
+        doc_id = data.get("doc", data.get("id"))
+        out.append((str(doc_id) if doc_id is not None else f"{path.stem}-{lineno}", data[field]))
     return out
 
 
