@@ -101,7 +101,7 @@ def translator_settings(args: argparse.Namespace) -> dict[str, Any]:
         "cache": False if args.no_cache else args.cache,
         "max_new_tokens": args.max_new_tokens,
         "no_repeat_ngram_size": args.no_repeat_ngram,
-    }  # --ray [ADDRESS], --ray-actors, --ray-gpus-per-actor
+    }
 
 
 def run(args: argparse.Namespace) -> int:

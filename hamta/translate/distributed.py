@@ -32,7 +32,7 @@ import time
 import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from hamta.errors import HamtaError, MissingExtraError
@@ -116,6 +116,8 @@ class RayReport:
         translated: unique keys the workers returned and the driver wrote to its cache.
         actors: actors used (0 when nothing had to be sent).
         seconds: wall-clock time, Ray start-up included.
+        fresh: ``(doc, idx)`` of the records whose translation the workers produced in this call (the
+            later cache pass sees them as cached; summaries use this to count them as translated).
     """
 
     sentences: int
@@ -125,6 +127,7 @@ class RayReport:
     translated: int
     actors: int
     seconds: float
+    fresh: frozenset[tuple[str, int]] = field(default=frozenset(), repr=False)
 
 
 def _import_ray() -> Any:
@@ -137,8 +140,8 @@ def _import_ray() -> Any:
 
 
 # --------------------------------------------------------------------------- what to send
-def _job_units(tr: Translator, records: Sequence[Any], src_lang: str | None) -> list[tuple[str, str]]:
-    """``(text, lang)`` of every record `Translator.translate_records` would send to the model.
+def _job_units(tr: Translator, records: Sequence[Any], src_lang: str | None) -> list[tuple[Any, str]]:
+    """``(record, lang)`` of every record `Translator.translate_records` would send to the model.
 
     Mirrors its rules (boilerplate skipped, English passed through, ``other`` falls back to the document's
     majority fa/ar language). Should the two ever drift, nothing goes wrong: a sentence missed here is
@@ -152,7 +155,7 @@ def _job_units(tr: Translator, records: Sequence[Any], src_lang: str | None) -> 
         if rec.lang in ("fa", "ar") and not rec.boilerplate:
             counts[rec.doc][rec.lang] += len(rec.text)
     majority = {doc: max(per, key=lambda k: per[k]) for doc, per in counts.items()}
-    units: list[tuple[str, str]] = []
+    units: list[tuple[Any, str]] = []
     for rec in records:
         if rec.boilerplate:
             continue
@@ -163,7 +166,7 @@ def _job_units(tr: Translator, records: Sequence[Any], src_lang: str | None) -> 
             lang = majority.get(rec.doc) or ""
             if not lang:
                 continue
-        units.append((rec.text, lang))
+        units.append((rec, lang))
     return units
 
 
@@ -173,30 +176,33 @@ class _Work:
 
     items: list[dict[str, str]]  # {"text", "lang", "code", "norm"}, longest first
     multiplicity: dict[Key, int]
+    keys: list[tuple[Any, Key]]  # (record, key) of every non-empty job sentence
     sentences: int
     unique: int
     cached: int
     cached_sentences: int  # job sentences already covered by the cache (or empty)
 
 
-def _plan_work(tr: Translator, units: list[tuple[str, str]]) -> _Work:
+def _plan_work(tr: Translator, units: list[tuple[Any, str]]) -> _Work:
     from hamta.translate.batching import normalize_source
 
     fam = tr.family
     codes: dict[str, str] = {}
     multiplicity: dict[Key, int] = defaultdict(int)
     example: dict[Key, tuple[str, str]] = {}
+    keys: list[tuple[Any, Key]] = []
     empty = 0
-    for text, lang in units:
+    for rec, lang in units:
         if lang not in codes:
             codes[lang] = fam.source_code(lang)
-        norm = normalize_source(text, lang)
+        norm = normalize_source(rec.text, lang)
         if not norm:
             empty += 1
             continue
         key = (codes[lang], norm)
         multiplicity[key] += 1
-        example.setdefault(key, (text, lang))
+        keys.append((rec, key))
+        example.setdefault(key, (rec.text, lang))
     by_code: dict[str, list[str]] = defaultdict(list)
     for code, norm in multiplicity:
         by_code[code].append(norm)
@@ -210,6 +216,7 @@ def _plan_work(tr: Translator, units: list[tuple[str, str]]) -> _Work:
     return _Work(
         items=items,
         multiplicity=dict(multiplicity),
+        keys=keys,
         sentences=len(units),
         unique=len(multiplicity),
         cached=len(cached),
@@ -277,7 +284,8 @@ def _ray_session(options: RayOptions) -> Iterator[Any]:
         address = options.address
         try:
             if address in (None, "", "local"):
-                ray.init(num_cpus=options.num_cpus, include_dashboard=False, **quiet)
+                # address="local": a new instance even where `ray start` runs a cluster on this machine
+                ray.init(address="local", num_cpus=options.num_cpus, include_dashboard=False, **quiet)
             else:
                 ray.init(address=address, **quiet)
         except (ConnectionError, RuntimeError, ValueError) as exc:
@@ -467,6 +475,15 @@ def prefill_cache(
     ``count_as_translated``, ``translator.stats`` is adjusted in advance so that this later pass counts the
     sentences translated here as *translated*, not *from cache* (the CLI's summary stays truthful).
 
+    Args:
+        translator: the driver's `Translator`; its cache receives the results (caching must be on).
+        records: hamta `Sentence` records, as for `Translator.translate_records`.
+        src_lang: force a source language (None: each record's ``lang``, as there).
+        options: where and how wide to run (`RayOptions`; default: a local Ray instance).
+        progress: a tqdm bar on stderr.
+        count_as_translated: adjust ``translator.stats`` (see above).
+        _worker: the Ray Data callable class (tests pass subclasses of `_TranslateWorker` to inject failures).
+
     Raises:
         MissingExtraError: ray is not installed.
         HamtaError: caching is off, Ray cannot be reached, or a worker failed for good (work already
@@ -525,11 +542,12 @@ def prefill_cache(
         if bar is not None:
             bar.close()
     if count_as_translated:
-        fresh = sum(work.multiplicity.get(k, 0) for k in written)
-        translator.stats.from_cache -= fresh
-        translator.stats.translated += fresh
+        n_fresh = sum(work.multiplicity.get(k, 0) for k in written)
+        translator.stats.from_cache -= n_fresh
+        translator.stats.translated += n_fresh
+    fresh = frozenset((rec.doc, rec.idx) for rec, key in work.keys if key in written)
     report = RayReport(work.sentences, work.unique, work.cached, len(work.items), len(written), actors,
-                       time.perf_counter() - started)
+                       time.perf_counter() - started, fresh)
     log.info("ray: %s", report)
     return report
 
