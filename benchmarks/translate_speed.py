@@ -332,6 +332,8 @@ def main() -> int:
     ap.add_argument("--beam", type=int, default=4)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--engines", default="a,b,c,d,e", help="comma list of a,b,c,d,e")
+    ap.add_argument("--repeat-engines", default="a,b,c,d,e",
+                    help="engines also timed on the set with repeats (the repeats target compares e with d)")
     ap.add_argument("--workdir", default=os.path.join(tempfile.gettempdir(), "hamta-bench"))
     ap.add_argument("--quick", action="store_true", help="marian, 8 sentences (~1 min, idle 2 cores)")
     ap.add_argument("--worker-spec", help=argparse.SUPPRESS)
@@ -350,7 +352,8 @@ def main() -> int:
     engines = [e for e in args.engines.split(",") if e]
     results: dict[str, dict] = {}
     for engine in engines:
-        spec = {"model_dir": str(model_dir), "kind": args.model, "engine": engine, "work": work}
+        mine = work if engine in args.repeat_engines.split(",") else {"plain": work["plain"]}
+        spec = {"model_dir": str(model_dir), "kind": args.model, "engine": engine, "work": mine}
         with tempfile.TemporaryDirectory() as tmp:
             (Path(tmp) / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
             cmd = [sys.executable, __file__, "--worker-spec", str(Path(tmp) / "spec.json"), "--worker-out",
@@ -361,8 +364,8 @@ def main() -> int:
                 "BENCH_DEBUG") else None)
             results[engine] = json.loads((Path(tmp) / "out.json").read_text())
         r = results[engine]
-        print(f"  {engine}: plain {r['plain']['seconds']:.1f}s, repeats {r['repeats']['seconds']:.1f}s",
-              file=sys.stderr)
+        repeats = f"{r['repeats']['seconds']:.1f}s" if "repeats" in r else "not run"
+        print(f"  {engine}: plain {r['plain']['seconds']:.1f}s, repeats {repeats}", file=sys.stderr)
     n = args.sentences
     print(f"\nmodel {args.model} (random init, real size), {n} sentences (NTREX dev fa/ar), {tokens} target "
           f"tokens (fixed), beam {args.beam}, {args.threads} threads; repeats: {args.repeat_fraction:.0%}\n")
@@ -371,15 +374,16 @@ def main() -> int:
     for engine in engines:
         r = results[engine]
         sps = n / r["plain"]["seconds"]
-        rps = n / r["repeats"]["seconds"]
+        rps = f"{n / r['repeats']['seconds']:.2f}" if "repeats" in r else "-"
         xa = f"{r['plain']['seconds'] and results['a']['plain']['seconds'] / r['plain']['seconds']:.2f}" if (
             "a" in results) else "-"
         xd = f"{results['d']['plain']['seconds'] / r['plain']['seconds']:.2f}" if "d" in results else "-"
-        rxd = f"{results['d']['repeats']['seconds'] / r['repeats']['seconds']:.2f}" if "d" in results else "-"
-        wrong = r["plain"]["wrong_lengths"] + r["repeats"]["wrong_lengths"]
+        rxd = (f"{results['d']['repeats']['seconds'] / r['repeats']['seconds']:.2f}"
+               if "repeats" in r and "repeats" in results.get("d", {}) else "-")
+        wrong = sum(r[name]["wrong_lengths"] for name in ("plain", "repeats") if name in r)
         flag = f" (!{wrong} wrong lengths)" if wrong else ""
         print(f"| ({engine}) {ENGINES[engine]}{flag} | {sps:.2f} | {tokens / r['plain']['seconds']:.1f} | "
-              f"{r['peak_rss_mb']:.0f} | {xa} | {xd} | {rps:.2f} | {rxd} |")
+              f"{r['peak_rss_mb']:.0f} | {xa} | {xd} | {rps} | {rxd} |")
     return 0
 
 
