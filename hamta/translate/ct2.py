@@ -10,8 +10,12 @@ mapped through the shared tokenizer.
 Options (``Translator(..., engine="ct2", compute_type="int8", threads=2)``):
     compute_type: ``int8`` (CPU default), ``float16`` (GPU default), ``bfloat16``, ``int8_float16``,
         ``int8_float32``, ``float32`` (exactly transformers' float32 results with greedy decoding).
-    threads: threads per translation (CTranslate2 ``intra_threads``); default: all cores, at most 4.
-    inter_threads: batches run in parallel (default 1).
+    threads: the engine's CPU thread budget (default: all cores).
+    inter_threads: CTranslate2 workers that decode sub-batches in parallel (CPU default: ``min(threads,
+        4)``, each with ``threads // inter_threads`` intra-op threads; GPU default 1). Each batch is split
+        so that every worker gets a share: on CPU the small matrix products of one batch parallelise
+        poorly across threads, so two single-threaded workers on two halves beat one two-threaded worker
+        on the whole (about 1.5x on 2 cores, `docs/benchmarks.md`).
     fixed_length: benchmark-only: suppress EOS so every sentence decodes exactly ``max_new_tokens`` tokens
         (`benchmarks/translate_speed.py` uses it so that all engines do identical work).
     ct2_cache: where converted models live (default ``$HAMTA_CACHE_DIR/ct2``).
@@ -36,8 +40,8 @@ COMPUTE_TYPES = {
     "cpu": ("int8", "int8_float32", "float32"),
     "cuda": ("float16", "bfloat16", "int8_float16", "int8_bfloat16", "int8", "int8_float32", "float32"),
 }
-#: more intra-op threads stop helping beyond ~4 for one batch; run more batches in parallel instead.
-_MAX_DEFAULT_THREADS = 4
+#: parallel CPU workers by default; beyond ~4 each sub-batch gets too small to keep its thread busy.
+_MAX_DEFAULT_WORKERS = 4
 
 
 def default_compute_type(device: str) -> str:
@@ -106,15 +110,22 @@ class CT2Engine(Engine):
             tokenizer=self.tokenizer,
             progress=bool(self.options.get("progress", False)),
         )
-        threads = int(self.options.get("threads") or min(os.cpu_count() or 1, _MAX_DEFAULT_THREADS))
+        threads = max(1, int(self.options.get("threads") or os.cpu_count() or 1))
+        if kind == "cpu":
+            workers = max(1, int(self.options.get("inter_threads") or min(threads, _MAX_DEFAULT_WORKERS)))
+            intra = max(1, threads // workers)
+        else:
+            workers, intra = max(1, int(self.options.get("inter_threads") or 1)), 0
+        #: sub-batches decoded side by side (`_generate` splits each batch into this many)
+        self.workers = workers
         try:
             self.translator = ctranslate2.Translator(
                 str(path),
                 device=kind,
                 device_index=index,
                 compute_type=compute_type,
-                intra_threads=threads if kind == "cpu" else 0,
-                inter_threads=int(self.options.get("inter_threads", 1)),
+                intra_threads=intra,
+                inter_threads=workers,
             )
         except (RuntimeError, ValueError) as exc:
             raise HamtaError(f"model {self.model.name!r}: CTranslate2 cannot load {path} ({exc})") from None
@@ -125,7 +136,8 @@ class CT2Engine(Engine):
         self.suppress: list[list[str]] | None = None
         if self.model.family == "marian" and tok.pad_token and self._vocab_has(path, tok.pad_token):
             self.suppress = [[tok.pad_token]]
-        log.debug("ct2 engine: %s on %s (%s, %d threads)", path, self.device, compute_type, threads)
+        log.debug("ct2 engine: %s on %s (%s, %d workers x %d threads)", path, self.device, compute_type,
+                  workers, intra)
 
     @staticmethod
     def _vocab_has(path: Any, token: str) -> bool:
@@ -176,6 +188,8 @@ class CT2Engine(Engine):
             max_len, min_len = n_prefix + max_new_tokens + 1, 1
         results = self.translator.translate_batch(
             source,
+            # CTranslate2 sorts the inputs and decodes chunks of this size on its parallel workers
+            max_batch_size=-(-len(source) // self.workers) if self.workers > 1 else 0,
             target_prefix=prefix,
             beam_size=beam_size,
             num_hypotheses=1,
