@@ -125,7 +125,7 @@ def build_nllb(out: Path, lines: list[str]) -> None:
     bpe.train_from_iterator(lines, trainers.BpeTrainer(vocab_size=16000, special_tokens=specials))
     state = json.loads(bpe.to_str())["model"]
     vocab = dict(state["vocab"])
-    merges = [" ".join(m) if isinstance(m, list) else m for m in state["merges"]]
+    merges = [tuple(m) if isinstance(m, list) else tuple(m.split(" ")) for m in state["merges"]]
     while len(vocab) < size["vocab"]:  # unused filler entries up to NLLB's vocabulary size
         vocab[f"\ue000filler{len(vocab)}"] = len(vocab)
     tok = NllbTokenizer(vocab=vocab, merges=merges, model_max_length=1024)
