@@ -14,8 +14,11 @@ exact about offsets. What makes a period ambiguous differs by script:
 Rules, in short: boundaries after ``. ! ? ؟ … ...`` (and their runs, ``?!``), with or without a
 following space; closing quotes and brackets right after the punctuation stay with the sentence before;
 no boundary inside numbers (``1.5``, ``۲٫۸``, ``2015.10.28``), URLs, e-mail addresses, Latin
-abbreviations and initials, before a lowercase word or a comma, nor at ``: ; ؛ ،``; every line break is
-a boundary.
+abbreviations and initials (also spelled in Arabic letter names: ``دي آر.`` = Dr.), before a lowercase
+word or a comma, nor at ``: ; ؛ ،``; every line break is a boundary. A straight quote glued after the
+punctuation (``."Next``) goes to the side that pairs it with the quotes around it. A quoted ``?``/``!``
+followed by an attribution verb or "and" (``"...؟" قال``, ``«...؟» و``) continues the sentence, as
+lowercase does in ``"Why?" he asked``.
 
 Example:
     >>> [s.text for s in split("قرار است تصمیم گیری شود.محمود واعظی گفت: «سلام.» وی رفت.", "fa")]
@@ -70,6 +73,19 @@ _STARTERS = frozenset(
     one only our she since so some still such that the their then there these they this those though
     to two under until we what when where whether which while who why with yet you your""".split()
 )
+
+#: Words that continue a sentence after a quoted question or exclamation (`"...!" كما أضاف`,
+#: `«...؟» و سپس گفت`): attribution verbs and the conjunction "and", Arabic script's counterpart of the
+#: lowercase in ``"Why?" he asked``. Compared without diacritics and ZWNJ (``میگوید`` = می‌گوید).
+#: Not و+verb (``وقال``) nor "replied": those open a new sentence, as in ``"...؟" وقال`` / ``أجاب``.
+_QUOTE_CONTINUATIONS = frozenset(
+    """و كما قال قالت قائلا قائلة أضاف أضافت مضيفا مضيفة تساءل تساءلت متسائلا سأل سألت صاح صرخ هتف
+    يقول تقول حسبما بحسب وفقا گفت میگوید افزود میافزاید پرسید میپرسد نوشت""".split()
+)
+#: Latin titles spelled with Arabic-script letter names (``دي آر.`` = Dr., ``إم آر.`` = Mr.): the
+#: period is the abbreviation's, as after ``Dr.``. First word may carry the prefix و (``ودي آر.``).
+_SPELLED_TITLES = frozenset({("دي", "آر"), ("دی", "آر"), ("إم", "آر"), ("ام", "آر")})
+_QUOTE_CHARS = frozenset("\"'»”’＂›")
 
 
 @dataclass(frozen=True)
@@ -140,6 +156,30 @@ def _next_word(line: str, m: int) -> str:
     return match.group(0) if match else ""
 
 
+def _continues_quote(line: str, j: int, k: int, m: int, hi: int) -> bool:
+    """After a quoted ``?``/``!`` (``line[j:k]`` holds the closing quote), does the word at ``m``
+    continue the sentence (an attribution verb or "and")?"""
+    if not any(ch in _QUOTE_CHARS for ch in line[j:k]):
+        return False
+    end = m
+    while end < hi and (line[end].isalpha() or _is_mark(line[end])):
+        end += 1
+    word = "".join(ch for ch in line[m:end] if not _is_mark(ch))
+    return word in _QUOTE_CONTINUATIONS
+
+
+def _spelled_title(line: str, start: int, lo: int, word: str) -> bool:
+    """Is ``word`` (starting at ``start``) the end of a title spelled in letter names (``دي آر``)?"""
+    head = line[lo:start].rstrip()
+    if len(head) == len(line[lo:start]):
+        return False  # no space between the two letter names
+    first = re.findall(r"[^\W\d_]+$", head)
+    if not first:
+        return False
+    name = first[0][1:] if first[0][:1] == "و" and len(first[0]) > 2 else first[0]
+    return (name, word) in _SPELLED_TITLES
+
+
 def _after_number(line: str, start: int, lo: int) -> bool:
     """Is the word starting at ``start`` preceded (across spaces) by a digit? (``1990 م.``)"""
     j = start - 1
@@ -156,37 +196,41 @@ def _quote_open(line: str, lo: int, sent_start: int, k: int) -> bool:
     return False
 
 
+def _quote_shape(line: str, i: int, lo: int, hi: int) -> int:
+    """Shape of the straight quote at ``i``: 1 opening (`␣"word`), -1 closing (`word"␣`), 0 unclear."""
+    before = line[i - 1] if i > lo else " "
+    after = line[i + 1] if i + 1 < hi else " "
+    # Arabic one-letter prefixes glue to an opening quote: `و"أنه` (and "...), `ب"` (with "...).
+    prefix = before in "وبلفك" and (i - 1 == lo or not line[i - 2].isalnum())
+    left_free = before.isspace() or before in "([{«“:" or prefix
+    right_free = after.isspace() or after in _NO_START or after in _TERMINALS or after in _CLOSERS
+    return int(left_free and not right_free) - int(right_free and not left_free)
+
+
 def _glued_quote_closes(line: str, lo: int, hi: int, sent_start: int, k: int) -> bool:
     """Does the straight quote at ``k``, glued to the next word (`."Next`), close the sentence before?
 
-    Evidence in order: a quote right before the punctuation (`"X".`) already closed, so this one
-    opens; a quote open in this sentence closes here; the next sentence holding an odd
-    number of quotes means this one opens it; else a quote left open earlier in the line closes here.
+    Straight quotes pair up, and unbalanced text is common (Arabic news often repeats the opening
+    quote at each sentence of a long quotation and drops closing ones), so the nearest evidence
+    wins: a quote right before the punctuation (`"X".`) already closed, so this one opens; the next
+    quote being closing-shaped (`word"␣`) needs this one to open; else this one closes if a quote is
+    open here, walking the paragraph: opening-shaped quotes open, closing-shaped close, unclear toggle.
     """
     j = k
     while j > sent_start and (line[j - 1] in _TERMINALS or line[j - 1] in _CLOSERS):
         j -= 1
     if line[j - 1] == '"':
         return False  # `"X".` already closed its quote: the next quote opens the next sentence
-    if line.count('"', sent_start, k) % 2 == 1:
-        return True
-    match = _TERMINAL_RUN.search(line, k + 1, hi)
-    end = match.end() if match else hi
-    while end < hi and (line[end] in _CLOSERS or line[end] in _AMBIGUOUS_QUOTES):
-        end += 1
-    if line.count('"', k + 1, end) % 2 == 1:
+    nxt = line.find('"', k + 1, hi)
+    if nxt != -1 and _quote_shape(line, nxt, lo, hi) < 0:
         return False
-    # Else the shape of the nearest earlier quote: `"word` (opening) -> this closes; `word"` -> opens.
-    prev = line.rfind('"', lo, j)
-    while prev >= lo:
-        before = line[prev - 1] if prev > lo else " "
-        after = line[prev + 1] if prev + 1 < hi else " "
-        opening = (before.isspace() or before in "(:،,«") and after.isalnum()
-        closing = (before.isalnum() or before in _TERMINALS) and not after.isalnum()
-        if opening != closing:
-            return opening
-        prev = line.rfind('"', lo, prev)
-    return _quote_open(line, lo, sent_start, k)
+    is_open = False
+    i = line.find('"', lo, k)
+    while i != -1:
+        shape = _quote_shape(line, i, lo, hi)
+        is_open = (not is_open) if shape == 0 else shape > 0
+        i = line.find('"', i + 1, k)
+    return is_open
 
 
 def _consume_closers(line: str, k: int, hi: int, lo: int, sent_start: int) -> tuple[int, bool]:
@@ -253,6 +297,8 @@ def _decide_glued(line: str, i: int, k: int, lo: int, closed: bool, run: str) ->
     if _is_arabic(p) or _is_mark(p) or not p.isalnum():
         if _is_arabic(p) and (len(word) == 1 or "." in word):
             return False  # ق.م, ج.ا.ا: dotted abbreviations
+        if _is_arabic(p) and _spelled_title(line, i - len(word), lo, word):
+            return False  # دي آر.سميث: Dr. Smith
         return _is_arabic(c) or c.isdigit() or c in _OPENERS or (c.isalpha() and c.isupper())
     return False
 
@@ -295,6 +341,8 @@ def _decide_spaced(line: str, i: int, m: int, sent_start: int, run: str) -> bool
             return False  # ق.م. and the like
         if len(letters.replace("\u0640", "")) == 1 and not _after_number(line, i - len(word), sent_start):
             return False  # د. (doctor), م. (engineer), Persian initials
+        if _spelled_title(line, i - len(word), sent_start, letters):
+            return False  # دي آر. (Dr.)
         return True
     return True
 
@@ -347,9 +395,13 @@ def _cuts_in_line(line: str, lo: int, hi: int) -> list[int]:
                 if m >= hi:
                     break
             is_cut = _decide_spaced(line, i, m, sent_start, run)
+            if is_cut and run == "?" and _continues_quote(line, j, k, m, hi):
+                is_cut = False
         else:
             is_cut = _decide_glued(line, i, k, sent_start, closed, run)
             if is_cut and not line[sent_start:i].strip():
+                is_cut = False
+            if is_cut and run == "?" and _continues_quote(line, j, k, k, hi):
                 is_cut = False
         if is_cut:
             cuts.append(k)
