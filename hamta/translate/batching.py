@@ -30,7 +30,7 @@ from hamta.translate.long_input import split_long
 if TYPE_CHECKING:
     from hamta.translate.base import Translator
 
-__all__ = ["plan_batches", "normalize_source", "translate_units", "translate_records"]
+__all__ = ["plan_batches", "normalize_source", "plan_record_units", "translate_units", "translate_records"]
 
 log = logging.getLogger("hamta.translate.batching")
 
@@ -235,15 +235,17 @@ def _run(
     return final
 
 
-def translate_records(
-    tr: Translator,
-    records: list[Any],
-    src_lang: str | None = None,
-    *,
-    on_progress: Callable[[int], None] | None = None,
-    on_result: Callable[[int, Translation], None] | None = None,
-) -> list[Any]:
-    """Fill ``en``/``flags`` of `hamta.records.Sentence` records (see `Translator.translate_records`)."""
+def plan_record_units(
+    tr: Translator, records: Sequence[Any], src_lang: str | None = None
+) -> tuple[list[Any], list[tuple[int, str]]]:
+    """Decide, once for every caller, what happens to each record before any model call.
+
+    Returns the records as they stand without the model (English copied to ``en``; ``other`` with no
+    fa/ar in its document flagged ``lang_unknown``) and ``(index, source language)`` of every record that
+    must be translated. Boilerplate is never translated; a record whose ``lang`` is ``other`` is translated
+    as its document's majority fa/ar language. `hamta.translate.distributed` uses the same plan to decide
+    what to send to Ray.
+    """
     majority: dict[str, str | None] = {}
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for rec in records:
@@ -253,8 +255,7 @@ def translate_records(
         majority[doc] = max(per_lang, key=lambda k: per_lang[k])
 
     out = list(records)
-    units: list[tuple[str, str]] = []
-    where: list[int] = []
+    todo: list[tuple[int, str]] = []
     for i, rec in enumerate(records):
         if rec.boilerplate:
             continue
@@ -267,8 +268,22 @@ def translate_records(
             if not lang:
                 out[i] = replace(rec, flags=tuple(dict.fromkeys((*rec.flags, FLAG_LANG_UNKNOWN))))
                 continue
-        units.append((rec.text, lang))
-        where.append(i)
+        todo.append((i, lang))
+    return out, todo
+
+
+def translate_records(
+    tr: Translator,
+    records: list[Any],
+    src_lang: str | None = None,
+    *,
+    on_progress: Callable[[int], None] | None = None,
+    on_result: Callable[[int, Translation], None] | None = None,
+) -> list[Any]:
+    """Fill ``en``/``flags`` of `hamta.records.Sentence` records (see `Translator.translate_records`)."""
+    out, todo = plan_record_units(tr, records, src_lang)
+    units = [(records[i].text, lang) for i, lang in todo]
+    where = [i for i, _ in todo]
     if on_progress is not None and len(where) < len(records):
         on_progress(sum(1 for r in records if not r.boilerplate) - len(where))
     for i, result in zip(where, translate_units(tr, units, on_progress=on_progress), strict=True):

@@ -143,31 +143,13 @@ def _import_ray() -> Any:
 def _job_units(tr: Translator, records: Sequence[Any], src_lang: str | None) -> list[tuple[Any, str]]:
     """``(record, lang)`` of every record `Translator.translate_records` would send to the model.
 
-    Mirrors its rules (boilerplate skipped, English passed through, ``other`` falls back to the document's
-    majority fa/ar language). Should the two ever drift, nothing goes wrong: a sentence missed here is
-    simply translated by the driver's normal pass afterwards.
+    The same plan (`hamta.translate.batching.plan_record_units`) that the driver's normal pass uses, so
+    exactly those sentences go to Ray.
     """
-    from hamta.translate.languages import canonical_language
+    from hamta.translate.batching import plan_record_units
 
-    target = canonical_language(tr.tgt_lang)
-    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for rec in records:
-        if rec.lang in ("fa", "ar") and not rec.boilerplate:
-            counts[rec.doc][rec.lang] += len(rec.text)
-    majority = {doc: max(per, key=lambda k: per[k]) for doc, per in counts.items()}
-    units: list[tuple[Any, str]] = []
-    for rec in records:
-        if rec.boilerplate:
-            continue
-        lang = src_lang or rec.lang
-        if src_lang is None and canonical_language(lang) == target:
-            continue
-        if src_lang is None and canonical_language(lang) is None:
-            lang = majority.get(rec.doc) or ""
-            if not lang:
-                continue
-        units.append((rec, lang))
-    return units
+    _, todo = plan_record_units(tr, records, src_lang)
+    return [(records[i], lang) for i, lang in todo]
 
 
 @dataclass(frozen=True)
