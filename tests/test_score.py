@@ -202,29 +202,16 @@ def test_cli_json_equals_sacrebleu_cli_for_options(corpus: dict, capsys, options
         assert (ours["score"], ours["signature"]) == (t["score"], t["signature"])
 
 
+def _sacrebleu_paired_json(d: Path, test: str, n: int) -> list[dict]:
+    """`sacrebleu --paired-bs|--paired-ar` on the three systems with BLEU, chrF and TER, as parsed JSON."""
+    args = ["ref.en", "-i", "base.txt", "close.txt", "far.txt", "-m", "bleu", "chrf", "ter"]
+    paired = [f"--paired-{test}", f"--paired-{test}-n", str(n)]
+    return json.loads(_sacrebleu_cli(d, [*args, *paired, "-f", "json"]))
+
+
 def test_paired_bootstrap_equals_sacrebleu_cli(corpus: dict) -> None:
     d = corpus["dir"]
-    theirs = json.loads(
-        _sacrebleu_cli(
-            d,
-            [
-                "ref.en",
-                "-i",
-                "base.txt",
-                "close.txt",
-                "far.txt",
-                "-m",
-                "bleu",
-                "chrf",
-                "ter",
-                "--paired-bs",
-                "--paired-bs-n",
-                str(N_BS),
-                "-f",
-                "json",
-            ],
-        )
-    )
+    theirs = _sacrebleu_paired_json(d, "bs", N_BS)
     result = score_systems(
         corpus["ref"],
         corpus["systems"],
@@ -250,27 +237,7 @@ def test_paired_bootstrap_equals_sacrebleu_cli(corpus: dict) -> None:
 
 def test_paired_ar_equals_sacrebleu_cli(corpus: dict) -> None:
     d = corpus["dir"]
-    theirs = json.loads(
-        _sacrebleu_cli(
-            d,
-            [
-                "ref.en",
-                "-i",
-                "base.txt",
-                "close.txt",
-                "far.txt",
-                "-m",
-                "bleu",
-                "chrf",
-                "ter",
-                "--paired-ar",
-                "--paired-ar-n",
-                str(N_AR),
-                "-f",
-                "json",
-            ],
-        )
-    )
+    theirs = _sacrebleu_paired_json(d, "ar", N_AR)
     result = score_systems(
         corpus["ref"],
         corpus["systems"],

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import warnings
 from pathlib import Path
+from typing import Any
 
 __all__ = ["build_nllb", "build_m2m100", "build_marian", "BUILDERS", "FIXTURES"]
 
@@ -74,11 +75,27 @@ def _init_model(model, seed: int):
     return model
 
 
+def _save_m2m100_model(out: Path, tok: Any, vocab_size: int, seed: int) -> None:
+    """A small random M2M100-architecture model (NLLB and M2M100 share it) saved beside its tokenizer."""
+    from transformers import M2M100Config, M2M100ForConditionalGeneration
+
+    cfg = M2M100Config(
+        vocab_size=vocab_size,
+        pad_token_id=tok.pad_token_id,
+        bos_token_id=tok.bos_token_id,
+        eos_token_id=tok.eos_token_id,
+        decoder_start_token_id=tok.eos_token_id,
+        **SMALL,
+    )
+    model = _init_model(M2M100ForConditionalGeneration(cfg), seed)
+    model.save_pretrained(out, safe_serialization=True)
+
+
 def build_nllb(out_dir: str | Path, seed: int = 0) -> Path:
     """A tiny NLLB-200 (M2M100 architecture + NllbTokenizer with all 202 FLORES language codes)."""
     import tempfile
 
-    from transformers import M2M100Config, M2M100ForConditionalGeneration, NllbTokenizer
+    from transformers import NllbTokenizer
     from transformers.models.nllb.tokenization_nllb import FAIRSEQ_LANGUAGE_CODES
 
     out = Path(out_dir)
@@ -90,16 +107,7 @@ def build_nllb(out_dir: str | Path, seed: int = 0) -> Path:
         # transformers 5: a bare sentencepiece.bpe.model needs protobuf and the language codes passed in
         tok = NllbTokenizer.from_pretrained(tmp, additional_special_tokens=list(FAIRSEQ_LANGUAGE_CODES))
         (out / src.name).write_bytes(src.read_bytes())  # real NLLB repos ship it beside tokenizer.json
-    cfg = M2M100Config(
-        vocab_size=len(tok),
-        pad_token_id=tok.pad_token_id,
-        bos_token_id=tok.bos_token_id,
-        eos_token_id=tok.eos_token_id,
-        decoder_start_token_id=tok.eos_token_id,
-        **SMALL,
-    )
-    model = _init_model(M2M100ForConditionalGeneration(cfg), seed)
-    model.save_pretrained(out, safe_serialization=True)
+    _save_m2m100_model(out, tok, len(tok), seed)
     tok.model_max_length = MAX_POSITIONS
     tok.save_pretrained(out)
     return out
@@ -110,7 +118,7 @@ def build_m2m100(out_dir: str | Path, seed: int = 1) -> Path:
     import tempfile
 
     import sentencepiece as spm
-    from transformers import M2M100Config, M2M100ForConditionalGeneration, M2M100Tokenizer
+    from transformers import M2M100Tokenizer
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -131,19 +139,9 @@ def build_m2m100(out_dir: str | Path, seed: int = 1) -> Path:
         )
         tok.model_max_length = MAX_POSITIONS
         tok.save_pretrained(out)
-    cfg = M2M100Config(
-        # language tokens (and "madeup words") come after the SentencePiece vocabulary, as in the real model
-        vocab_size=max(max(tok.get_vocab().values()), *tok.lang_token_to_id.values())
-        + 1
-        + tok.num_madeup_words,
-        pad_token_id=tok.pad_token_id,
-        bos_token_id=tok.bos_token_id,
-        eos_token_id=tok.eos_token_id,
-        decoder_start_token_id=tok.eos_token_id,
-        **SMALL,
-    )
-    model = _init_model(M2M100ForConditionalGeneration(cfg), seed)
-    model.save_pretrained(out, safe_serialization=True)
+    # language tokens (and "madeup words") come after the SentencePiece vocabulary, as in the real model
+    vocab_size = max(max(tok.get_vocab().values()), *tok.lang_token_to_id.values()) + 1 + tok.num_madeup_words
+    _save_m2m100_model(out, tok, vocab_size, seed)
     return out
 
 
