@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from hamta.align.base import Link
-from hamta.align.links import EventLinker, EventMatch
+from hamta.align.events import EventDecision
+from hamta.align.links import EventLinker
 from hamta.errors import InputError
 from hamta.records import Sentence
 
@@ -73,7 +74,7 @@ class CoverageResult:
         docs: document ids, sorted.
         records: all input records (boilerplate included, for the report).
         links: cross-document links (doc_a < doc_b) with evidence.
-        events: one `EventMatch` per compared document pair.
+        events: one `EventDecision` per compared document pair (with its reasons).
         clusters: fact clusters (two or more documents each).
         coverage: ``coverage[a][b]`` = share of a's content sentences linked to b.
         unique: per document, the idx of content sentences no other document reports.
@@ -84,7 +85,7 @@ class CoverageResult:
     docs: tuple[str, ...]
     records: tuple[Sentence, ...]
     links: tuple[Link, ...]
-    events: tuple[EventMatch, ...]
+    events: tuple[EventDecision, ...]
     clusters: tuple[FactCluster, ...]
     coverage: dict[str, dict[str, float]]
     unique: dict[str, tuple[int, ...]]
@@ -178,7 +179,7 @@ def compare_coverage(records: Iterable[Sentence], *, similarity=None, linker: Ev
         progress: progress bar on stderr.
         unlinked: documents to keep in the result (and report) without linking them, e.g. documents
             `hamta run` has no translation for.
-        **options: `EventLinker` keyword options (k, threshold, event_threshold, ann_above).
+        **options: `EventLinker` keyword options (k, threshold, event_threshold, max_gap_days, ...).
 
     Raises:
         InputError: duplicate (doc, idx) records.

@@ -8,7 +8,7 @@ and report.html (self-contained).
 
 Examples:
   hamta coverage out/translations/ -o out/coverage
-  hamta coverage a.jsonl b.jsonl c.jsonl -o cov --threshold 1.3
+  hamta coverage a.jsonl b.jsonl c.jsonl -o cov --threshold 0.5
 """
 
 from __future__ import annotations
@@ -27,11 +27,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--similarity", default="lexical",
                         help="'lexical' (default, no weights) or a sentence-transformers model id/folder")
     parser.add_argument("--threshold", type=float, default=None,
-                        help="minimum link score: margin + entity evidence (default: "
-                        "hamta.align.links.DEFAULT_THRESHOLD; higher = fewer, surer links)")
+                        help="link probability at or above which two sentences are linked (default: the "
+                        "shipped link model's cross-validated threshold; higher = fewer, surer links)")
     parser.add_argument("--event-threshold", type=float, default=None,
-                        help="minimum same-event score of a document pair (default: "
-                        "hamta.align.links.DEFAULT_EVENT_THRESHOLD)")
+                        help="same-event probability of a document pair (default: the shipped event "
+                        "model's threshold)")
+    parser.add_argument("--max-gap-days", type=float, default=None,
+                        help="event dates further apart than this rule two articles out (default: fitted)")
     parser.add_argument("-k", type=int, default=None, help="neighbours for margin scoring (default 3)")
     parser.add_argument("--no-report", action="store_true", help="skip report.html")
 
@@ -42,7 +44,8 @@ def run(args: argparse.Namespace) -> int:
     records = read_record_inputs(args.docs)
     if not records:
         raise ValueError("no sentence records in " + ", ".join(args.docs))
-    given = (("threshold", args.threshold), ("k", args.k), ("event_threshold", args.event_threshold))
+    given = (("threshold", args.threshold), ("k", args.k), ("event_threshold", args.event_threshold),
+             ("max_gap_days", args.max_gap_days))
     options = {name: value for name, value in given if value is not None}
     result = compare_coverage(records, similarity=args.similarity, progress=not getattr(args, "quiet", False),
                               **options)
