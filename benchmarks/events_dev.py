@@ -99,8 +99,6 @@ def load_seeds() -> EventsDev:
     return EventsDev(records, event_of, dict.fromkeys(docs, SEED_FAMILY), links)
 
 
-def load_dev_sets() -> EventsDev:
-    """events-dev and the seeds together: the data the linker's models are fit on."""
-    dev, seeds = load_events_dev(), load_seeds()
-    return EventsDev(dev.records + seeds.records, {**dev.event_of, **seeds.event_of},
-                     {**dev.family_of, **seeds.family_of}, {**dev.links, **seeds.links})
+def load_dev_sets() -> list[EventsDev]:
+    """events-dev and the seeds: the two collections the linker's models are fit on."""
+    return [load_events_dev(), load_seeds()]

@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from events_dev import EventsDev, load_dev_sets  # noqa: E402
 
-from hamta.align.events import EVENT_FEATURES, contradictions, days_apart  # noqa: E402
+from hamta.align.events import EVENT_FEATURES, days_apart  # noqa: E402
 from hamta.align.links import (  # noqa: E402
     SENTENCE_FEATURES,
     Collection,
@@ -54,9 +54,10 @@ REGULARISATION_C = 1.0
 
 @dataclass
 class DocPair:
+    col: Collection  # the collection it was computed in: features are computed per collection, as at run time
     a: str
     b: str
-    x: np.ndarray
+    cosine: float
     same: bool
     gap: int | None
     families: frozenset[str]
@@ -74,6 +75,16 @@ class SentBlock:
     family: str
 
 
+def prepare(dev_sets: list[EventsDev], similarity) -> tuple[list[DocPair], list[SentBlock]]:
+    """Document pairs and gold same-event sentence blocks of each dev set, each in its own collection."""
+    pairs, blocks = [], []
+    for dev in dev_sets:
+        col = build_collection(dev.records, similarity)
+        pairs += doc_pairs(col, dev)
+        blocks += sentence_blocks(col, dev, dev.same_event_pairs())
+    return pairs, blocks
+
+
 def doc_pairs(col: Collection, dev: EventsDev) -> list[DocPair]:
     n = len(col.docs)
     cos = cosine_block(col.doc_vectors, np.arange(n), np.arange(n))
@@ -81,8 +92,7 @@ def doc_pairs(col: Collection, dev: EventsDev) -> list[DocPair]:
     for i, a in enumerate(col.docs):
         for j in range(i + 1, n):
             b = col.docs[j]
-            x, _ = document_pair_features(col, a, b, float(cos[i, j]))
-            out.append(DocPair(a, b, x, dev.event_of[a] == dev.event_of[b],
+            out.append(DocPair(col, a, b, float(cos[i, j]), dev.event_of[a] == dev.event_of[b],
                                days_apart(col.profiles[a], col.profiles[b]),
                                frozenset({dev.family_of[a], dev.family_of[b]}),
                                dev.family_of[a] == dev.family_of[b] and dev.event_of[a] != dev.event_of[b]))
@@ -117,7 +127,7 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, features, threshold: float = 0.5)
     mean = x.mean(axis=0)
     scale = x.std(axis=0)
     scale[scale < 1e-9] = 1.0
-    clf = LogisticRegression(C=REGULARISATION_C, max_iter=5000)
+    clf = LogisticRegression(C=REGULARISATION_C, max_iter=5000, class_weight="balanced")
     clf.fit((x - mean) / scale, y.astype(int))
     return LinearModel(tuple(features), mean, scale, clf.coef_[0].astype(np.float64),
                        float(clf.intercept_[0]), threshold)
@@ -134,21 +144,27 @@ def best_threshold(p: np.ndarray, y: np.ndarray) -> float:
     return float((ps[best] + below) / 2)
 
 
-def fit_models(pairs: list[DocPair], blocks: list[SentBlock], max_gap: float | None = None,
-               profiles=None) -> tuple[LinearModel, LinearModel, float]:
-    """Event and link models (thresholds chosen in-sample) from the given training pairs/blocks."""
-    gap = fit_gap(pairs) if max_gap is None else max_gap
-    # The similarity evidence must separate unrelated articles (dated or not) and the look-alikes that no
-    # contradiction rules out; the look-alikes that the dates already rule out are not its job.
-    train = event_training_pairs(pairs, gap)
-    xe = np.stack([p.x for p in train])
-    ye = np.array([p.same for p in train])
-    event = fit_logistic(xe, ye, EVENT_FEATURES)
-    event = _with_threshold(event, best_threshold(event.probability(xe), ye))
+def event_x(pair: DocPair) -> np.ndarray:
+    """The pair's event features, computed in its own collection."""
+    x, _ = document_pair_features(pair.col, pair.a, pair.b, pair.cosine)
+    return x
+
+
+def fit_models(pairs: list[DocPair], blocks: list[SentBlock],
+               max_gap: float | None = None) -> tuple[LinearModel, LinearModel, float]:
+    """Link and event models (thresholds chosen in-sample) from the given training pairs/blocks."""
     xs = np.concatenate([b.x for b in blocks])
     ys = np.concatenate([b.y for b in blocks])
     link = fit_logistic(xs, ys, SENTENCE_FEATURES)
     link = _with_threshold(link, best_threshold(link.probability(xs), ys))
+    gap = fit_gap(pairs) if max_gap is None else max_gap
+    # The similarity evidence must separate unrelated articles (dated or not) and the look-alikes that no
+    # contradiction rules out; the look-alikes that the dates already rule out are not its job.
+    train = event_training_pairs(pairs, gap)
+    xe = np.stack([event_x(p) for p in train])
+    ye = np.array([p.same for p in train])
+    event = fit_logistic(xe, ye, EVENT_FEATURES)
+    event = _with_threshold(event, best_threshold(event.probability(xe), ye))
     return event, link, gap
 
 
@@ -167,7 +183,7 @@ def out_of_fold(pairs, blocks, families) -> tuple[np.ndarray, np.ndarray, np.nda
         event, link, _ = fit_models(train_pairs, train_blocks)
         for n, p in enumerate(pairs):
             if fam in p.families:
-                pe[n] = event.probability(p.x)[0]
+                pe[n] = event.probability(event_x(p))[0]
         for n, b in enumerate(blocks):
             if b.family == fam:
                 ps[n] = link.probability(b.x)
@@ -180,11 +196,9 @@ def main(argv=None) -> int:
     parser.add_argument("--dry-run", action="store_true", help="print the models, write nothing")
     parser.add_argument("--similarity", default="lexical", help="the pluggable similarity (default lexical)")
     args = parser.parse_args(argv)
-    dev = load_dev_sets()
-    col = build_collection(dev.records, resolve_similarity(args.similarity))
-    pairs = doc_pairs(col, dev)
-    blocks = sentence_blocks(col, dev, dev.same_event_pairs())
-    families = sorted(set(dev.family_of.values()))
+    dev_sets = load_dev_sets()
+    pairs, blocks = prepare(dev_sets, resolve_similarity(args.similarity))
+    families = sorted({f for dev in dev_sets for f in dev.family_of.values()})
     event, link, gap = fit_models(pairs, blocks)
     pe, ye, ps, ys = out_of_fold(pairs, blocks, families)
     kept = np.array([p in event_training_pairs(pairs, gap) for p in pairs])

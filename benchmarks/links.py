@@ -36,12 +36,12 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import fit_links  # noqa: E402
-from events_dev import EventsDev, load_dev_sets, load_events_dev  # noqa: E402
+from events_dev import EventsDev, load_dev_sets  # noqa: E402
 
 import hamta.align.entities as entities_mod  # noqa: E402
 import hamta.align.events as events_mod  # noqa: E402
 import hamta.align.links as links_mod  # noqa: E402
-from hamta.align.links import EventLinker, build_collection  # noqa: E402
+from hamta.align.links import EventLinker  # noqa: E402
 from hamta.align.neighbours import cosine_block, word_tfidf  # noqa: E402
 from hamta.align.similarity import resolve_similarity  # noqa: E402
 from hamta.records import Sentence  # noqa: E402
@@ -123,29 +123,26 @@ def _best(scored, n_gold):
 # -- leave one event out ----------------------------------------------------------------------------------
 
 
-def leave_one_event_out(dev: EventsDev, report_families: set[str]) -> dict:
-    """Refit everything without each event family, score that family; counts pooled over
-    `report_families` (the other folds still serve as training data)."""
-    sim = resolve_similarity("lexical")
-    col = build_collection(dev.records, sim)
-    pairs = fit_links.doc_pairs(col, dev)
-    blocks = fit_links.sentence_blocks(col, dev, dev.same_event_pairs())
+def leave_one_event_out(dev_sets: list[EventsDev], report: EventsDev) -> dict:
+    """Refit everything without each event family and score that family in its own collection; counts
+    pooled over the families of `report` (the other sets' families still serve as training data)."""
+    pairs, blocks = fit_links.prepare(dev_sets, resolve_similarity("lexical"))
     totals = dict.fromkeys(("tp", "n_pred", "n_gold", "pair_tp", "pair_pred", "pair_gold", "lookalike_links"), 0)
     wrong, per_family = [], {}
-    for fam in sorted(set(dev.family_of.values())):
-        train_pairs = [p for p in pairs if fam not in p.families]
-        train_blocks = [b for b in blocks if b.family != fam]
-        event, link, gap = fit_links.fit_models(train_pairs, train_blocks)
-        linker = EventLinker(link_model=link, event_model=event, max_gap_days=gap)
-        result = linker.link(dev.records)
-        docs = {d for d, f in dev.family_of.items() if f == fam}
-        s = score(result, dev, docs)
-        per_family[fam] = (s["pairs"][2], s["links"][2])
-        if fam not in report_families:
-            continue
-        for k in totals:
-            totals[k] += s[k]
-        wrong += s["wrong_pairs"]
+    for dev in dev_sets:
+        for fam in sorted(set(dev.family_of.values())):
+            train_pairs = [p for p in pairs if fam not in p.families]
+            train_blocks = [b for b in blocks if b.family != fam]
+            event, link, gap = fit_links.fit_models(train_pairs, train_blocks)
+            result = EventLinker(link_model=link, event_model=event, max_gap_days=gap).link(dev.records)
+            docs = {d for d, f in dev.family_of.items() if f == fam}
+            s = score(result, dev, docs)
+            per_family[fam] = (s["pairs"][2], s["links"][2])
+            if dev is not report:
+                continue
+            for k in totals:
+                totals[k] += s[k]
+            wrong += s["wrong_pairs"]
     return {
         "pairs": prf(totals["pair_tp"], totals["pair_pred"], totals["pair_gold"]),
         "links": prf(totals["tp"], totals["n_pred"], totals["n_gold"]),
@@ -263,7 +260,7 @@ def main() -> int:
     parser.add_argument("--no-cv", action="store_true", help="skip leave-one-event-out")
     args = parser.parse_args()
 
-    dev = load_events_dev()
+    dev = load_dev_sets()[0]
     t0 = time.perf_counter()
     base = score(EventLinker().link(dev.records), dev)
     elapsed = time.perf_counter() - t0
@@ -280,8 +277,8 @@ def main() -> int:
           f"links into look-alike documents: {base['lookalike_links']}; {base['n_links']} links; {elapsed:.1f} s")
     print(f"links F1 minus the TF-IDF baseline: {base['links'][2] - lf:+.3f}")
     if not args.no_cv:
-        both = load_dev_sets()
-        cv = leave_one_event_out(both, set(dev.family_of.values()))
+        dev_sets = load_dev_sets()
+        cv = leave_one_event_out(dev_sets, dev_sets[0])
         print("\n## events-dev, leave one event family out (everything refit without it; the seeds are a 7th "
               "family, always in training when an events-dev family is held out)\n")
         print("| what | P | R | F1 |\n| --- | --- | --- | --- |")

@@ -27,8 +27,13 @@ import numpy as np
 
 from hamta.align.entities import Figure, SentenceEntities, numbers_compatible
 from hamta.records import Sentence
-from hamta.text.dates import extract_dates, extract_relative_days, extract_weekdays, publication_date
-from hamta.text.dates import resolve_weekday
+from hamta.text.dates import (
+    extract_dates,
+    extract_relative_days,
+    extract_weekdays,
+    publication_date,
+    resolve_weekday,
+)
 from hamta.text.normalize import matching_view
 
 __all__ = [
@@ -50,6 +55,9 @@ FOOTER_LINES = 3
 LEAD_SENTENCES = 4
 #: features of a document pair, in the order the event model expects them
 EVENT_FEATURES = ("doc_cosine", "name_overlap", "shared_names", "figure_overlap", "best_sentences")
+#: the top of wordfreq's Zipf scale (log10 of frequency per billion words): a word with frequency 1 has
+#: Zipf 9, so 9 - zipf is a word's self-information in decimal digits
+ZIPF_MAX = 9.0
 #: how many best sentence pairs are averaged for the ``best_sentences`` feature
 BEST_SENTENCE_PAIRS = 3
 
@@ -231,7 +239,8 @@ def event_features(
     reasons.append(f"text similarity {doc_cosine:.2f}, best sentence pairs {best_sentences:.2f}")
     # How much rare-name evidence the pair shares, not diluted by how many names each article has.
     shared_weight = math.log1p(sum(idf.get(k, 0.0) for k in shared_names))
-    return np.array([doc_cosine, names, shared_weight, figures, best_sentences], dtype=np.float64), reasons
+    x = np.array([doc_cosine, names, shared_weight, figures, best_sentences], dtype=np.float64)
+    return x, reasons
 
 
 def contradictions(a: DocProfile, b: DocProfile, max_gap_days: float) -> list[str]:
@@ -252,11 +261,27 @@ def _fmt(value: float) -> str:
     return f"{int(value):,}" if value == int(value) else f"{value:g}"
 
 
-def idf_of(profiles: Sequence[DocProfile]) -> dict[str, float]:
-    """Inverse document frequency of each name over the collection (unsmoothed: a name every article uses
-    weighs nothing, so generic capitalised words such as "Republic" do not make two articles one event)."""
+def name_weights(profiles: Sequence[DocProfile]) -> dict[str, float]:
+    """How much sharing each name says about two articles being one event, in [0, log(n)].
+
+    The product of the name's inverse document frequency in the collection (unsmoothed: a name every
+    article uses weighs nothing, so the beat's own words such as "Ministry" do not make two articles
+    one event) and its rarity in English at large (the self-information of its frequency in the
+    ``wordfreq`` package, scaled to [0, 1]: "Vaezi" is 1, "Information" about 0.4). Rarity matters
+    most in small collections about one beat, where the collection alone cannot tell a minister's name
+    from a topic word.
+    """
+    from wordfreq import zipf_frequency
+
     df: Counter = Counter()
     for p in profiles:
         df.update(p.names.keys())
     n = len(profiles)
-    return {k: math.log((1 + n) / (1 + c)) for k, c in df.items()}
+    surface = {}
+    for p in profiles:
+        for k, v in p.surface.items():
+            surface.setdefault(k, v)
+    return {
+        k: math.log((1 + n) / (1 + c)) * max(0.0, ZIPF_MAX - zipf_frequency(surface.get(k, k), "en")) / ZIPF_MAX
+        for k, c in df.items()
+    }

@@ -33,15 +33,15 @@ import numpy as np
 from hamta.align.base import Link
 from hamta.align.entities import SentenceEntities, extract_entities, numbers_compatible
 from hamta.align.events import (
+    BEST_SENTENCE_PAIRS,
     EVENT_FEATURES,
     LEAD_SENTENCES,
-    BEST_SENTENCE_PAIRS,
     DocProfile,
     EventDecision,
     build_profile,
     contradictions,
     event_features,
-    idf_of,
+    name_weights,
 )
 from hamta.align.model import LinearModel, load_model
 from hamta.align.neighbours import DEFAULT_K, as_matrix, cosine_block, margin_scores, mutual_rank, word_tfidf
@@ -103,7 +103,7 @@ class Collection:
     docs: list[str]
     entities: list[SentenceEntities]
     profiles: dict[str, DocProfile]
-    name_idf: dict[str, float]
+    name_weight: dict[str, float]
 
 
 def _is_content(r: Sentence) -> bool:
@@ -141,7 +141,7 @@ def build_collection(records: Sequence[Sentence], similarity) -> Collection:
         docs=docs,
         entities=entities,
         profiles=profiles,
-        name_idf=idf_of(list(profiles.values())),
+        name_weight=name_weights(list(profiles.values())),
     )
 
 
@@ -158,16 +158,32 @@ def candidate_pairs(col: Collection, per_doc: int = DEFAULT_CANDIDATE_DOCS) -> l
     return [(col.docs[a], col.docs[b], s) for (a, b), s in sorted(keep.items())]
 
 
+@dataclass(frozen=True)
+class PairBlock:
+    """Sentence-pair features of one document pair and the link model's probabilities for them."""
+
+    rows_a: np.ndarray
+    rows_b: np.ndarray
+    features: np.ndarray
+    probability: np.ndarray  # shape (len(rows_a), len(rows_b))
+
+
+def pair_block(col: Collection, a: str, b: str, link_model: LinearModel, k: int = DEFAULT_K) -> PairBlock:
+    ra, rb, x = sentence_pair_features(col, a, b, k)
+    p = link_model.probability(x).reshape(len(ra), len(rb)) if len(x) else np.zeros((len(ra), len(rb)))
+    return PairBlock(ra, rb, x, p)
+
+
 def document_pair_features(col: Collection, a: str, b: str, doc_cosine: float) -> tuple[np.ndarray, list[str]]:
     """Event features of one document pair (see `hamta.align.events.EVENT_FEATURES`) and reasons."""
-    block = cosine_block(col.words, col.rows_by_doc[a], col.rows_by_doc[b])
-    if block.size:
-        best = np.sort(np.maximum(block.max(axis=1), 0))[::-1][:BEST_SENTENCE_PAIRS]
+    words = cosine_block(col.words, col.rows_by_doc[a], col.rows_by_doc[b])
+    if words.size:
+        best = np.sort(np.maximum(words.max(axis=1), 0))[::-1][:BEST_SENTENCE_PAIRS]
         best_sentences = float(best.mean())
     else:
         best_sentences = 0.0
     return event_features(col.profiles[a], col.profiles[b], doc_cosine=doc_cosine,
-                          best_sentences=best_sentences, idf=col.name_idf)
+                          best_sentences=best_sentences, idf=col.name_weight)
 
 
 def sentence_pair_features(col: Collection, a: str, b: str, k: int = DEFAULT_K) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -184,7 +200,7 @@ def sentence_pair_features(col: Collection, a: str, b: str, k: int = DEFAULT_K) 
     orig = cosine_block(col.orig, ra, rb)
     ea = [col.entities[i] for i in ra]
     eb = [col.entities[j] for j in rb]
-    idf = col.name_idf
+    idf = col.name_weight
     names = np.zeros((na, nb))
     shared_figs = np.zeros((na, nb))
     conflict = np.zeros((na, nb))
@@ -212,7 +228,7 @@ def sentence_pair_features(col: Collection, a: str, b: str, k: int = DEFAULT_K) 
 def _link_evidence(col: Collection, i: int, j: int) -> tuple[str, ...]:
     x, y = col.entities[i], col.entities[j]
     out = []
-    shared = sorted(x.names & y.names, key=lambda t: -col.name_idf.get(t, 1.0))
+    shared = sorted(x.names & y.names, key=lambda t: -col.name_weight.get(t, 1.0))
     if shared:
         out.append("names: " + ", ".join(x.surface.get(t, t) for t in shared[:5]))
     figs = sorted({f.value for f in x.figures if any(numbers_compatible(f, g) for g in y.figures)})
@@ -278,34 +294,36 @@ class EventLinker:
                 f"threshold:{self.threshold:.3f}|event_threshold:{self.event_threshold:.3f}|"
                 f"max_gap_days:{self.max_gap_days:g}")
 
-    def decide_events(self, col: Collection) -> list[EventDecision]:
-        """Same-event decisions for every candidate document pair, with reasons."""
-        decisions = []
-        for a, b, cosine in candidate_pairs(col, self.candidate_docs):
+    def decide_events(self, col: Collection) -> tuple[list[EventDecision], dict[tuple[str, str], PairBlock]]:
+        """Same-event decisions for every candidate document pair, with reasons, and the sentence-pair
+        blocks of the same-event pairs."""
+        decisions, blocks = [], {}
+        pairs = candidate_pairs(col, self.candidate_docs)
+        if self.progress and len(pairs) > 1:
+            from tqdm import tqdm
+
+            pairs = tqdm(pairs, desc="compare", unit="pair", leave=False)
+        for a, b, cosine in pairs:
             x, reasons = document_pair_features(col, a, b, cosine)
             against = contradictions(col.profiles[a], col.profiles[b], self.max_gap_days)
             p = float(self.event_model.probability(x)[0])
             same = p >= self.event_threshold and not against
+            if same:
+                blocks[(a, b)] = pair_block(col, a, b, self.link_model, self.k)
             decisions.append(EventDecision(a, b, same, p, tuple(against + reasons)))
-        return decisions
+        return decisions, blocks
 
     def link(self, records: Iterable[Sentence]) -> LinkResult:
         """Event decisions and sentence links for `records` (several documents, ``en`` filled)."""
         records = list(records)
         col = build_collection(records, self.similarity)
-        decisions = self.decide_events(col) if len(col.docs) > 1 else []
+        decisions, blocks = self.decide_events(col) if len(col.docs) > 1 else ([], {})
         links: list[Link] = []
-        same = [d for d in decisions if d.same_event]
-        iterator = same
-        if self.progress and same:
-            from tqdm import tqdm
-
-            iterator = tqdm(same, desc="link", unit="pair", leave=False)
-        for decision in iterator:
-            ra, rb, x = sentence_pair_features(col, decision.doc_a, decision.doc_b, self.k)
-            if not len(x):
+        for decision in decisions:
+            if not decision.same_event:
                 continue
-            p = self.link_model.probability(x).reshape(len(ra), len(rb))
+            block = blocks[(decision.doc_a, decision.doc_b)]
+            ra, rb, p = block.rows_a, block.rows_b, block.probability
             for i, j in zip(*np.nonzero(p >= self.threshold)):
                 sa, sb = col.content[ra[i]], col.content[rb[j]]
                 links.append(Link(sa.doc, sa.idx, sb.doc, sb.idx, float(p[i, j]),
