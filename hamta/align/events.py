@@ -25,7 +25,7 @@ from importlib import resources
 
 import numpy as np
 
-from hamta.align.entities import Figure, SentenceEntities, numbers_compatible
+from hamta.align.entities import Figure, SentenceEntities, shared_figures
 from hamta.records import Sentence
 from hamta.text.dates import (
     extract_dates,
@@ -220,7 +220,7 @@ def figure_overlap(a: DocProfile, b: DocProfile) -> tuple[float, list[float]]:
     if not fa or not fb:
         return 0.0, []
     small, large = (fa, fb) if len(fa) <= len(fb) else (fb, fa)
-    shared = sorted(v for v, f in small.items() if any(numbers_compatible(f, g) for g in large.values()))
+    shared = sorted(shared_figures(small.values(), large.values()))
     return len(shared) / len(small), shared
 
 

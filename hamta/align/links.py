@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from hamta.align.base import Link
-from hamta.align.entities import SentenceEntities, extract_entities, numbers_compatible
+from hamta.align.entities import SentenceEntities, extract_entities, figure_matches, shared_figures
 from hamta.align.events import (
     BEST_SENTENCE_PAIRS,
     EVENT_FEATURES,
@@ -104,6 +104,8 @@ class Collection:
     entities: list[SentenceEntities]
     profiles: dict[str, DocProfile]
     name_weight: dict[str, float]
+    name_matrix: object  # CSR, content sentences x names (binary)
+    name_weights_vector: np.ndarray  # weight of each name column
 
 
 def _is_content(r: Sentence) -> bool:
@@ -121,7 +123,11 @@ def build_collection(records: Sequence[Sentence], similarity) -> Collection:
     content = [r for doc in sorted(by_doc) for r in by_doc[doc] if _is_content(r)]
     english = [r.en if r.en else r.text for r in content]
     sim_a, _ = similarity.encode(english, [])
-    orig_a, _ = LexicalSimilarity().encode([r.text for r in content], [])
+    originals = [r.text for r in content]
+    # The folded originals add what the translations lose (names and numbers in Arabic script shared by
+    # Persian and Arabic); English-only collections need not encode the same text twice.
+    orig_a = sim_a if originals == english and isinstance(similarity, LexicalSimilarity) else (
+        LexicalSimilarity().encode(originals, [])[0])
     entities = [extract_entities(r.en, r.text) for r in content]
     docs = sorted(by_doc)
     rows_by_doc = {d: np.array([i for i, r in enumerate(content) if r.doc == d], dtype=np.int64) for d in docs}
@@ -130,6 +136,8 @@ def build_collection(records: Sequence[Sentence], similarity) -> Collection:
         per_doc_entities[r.doc][r.idx] = e
     profiles = {d: build_profile(by_doc[d], per_doc_entities[d]) for d in docs}
     doc_texts = [" ".join(english[i] for i in rows_by_doc[d]) for d in docs]
+    weights = name_weights(list(profiles.values()))
+    name_matrix, weight_vector = _name_matrix(entities, weights)
     return Collection(
         content=content,
         row_of={(r.doc, r.idx): i for i, r in enumerate(content)},
@@ -141,8 +149,27 @@ def build_collection(records: Sequence[Sentence], similarity) -> Collection:
         docs=docs,
         entities=entities,
         profiles=profiles,
-        name_weight=name_weights(list(profiles.values())),
+        name_weight=weights,
+        name_matrix=name_matrix,
+        name_weights_vector=weight_vector,
     )
+
+
+def _name_matrix(entities: Sequence[SentenceEntities], weights: dict[str, float]):
+    from scipy import sparse
+
+    column = {name: i for i, name in enumerate(sorted(weights))}
+    rows, cols = [], []
+    for r, e in enumerate(entities):
+        for name in e.names:
+            rows.append(r)
+            cols.append(column[name])
+    matrix = sparse.csr_matrix((np.ones(len(rows), dtype=np.float64), (rows, cols)),
+                               shape=(len(entities), max(1, len(column))))
+    vector = np.zeros(max(1, len(column)))
+    for name, i in column.items():
+        vector[i] = weights[name]
+    return matrix, vector
 
 
 def candidate_pairs(col: Collection, per_doc: int = DEFAULT_CANDIDATE_DOCS) -> list[tuple[str, str, float]]:
@@ -198,23 +225,19 @@ def sentence_pair_features(col: Collection, a: str, b: str, k: int = DEFAULT_K) 
     sim = cosine_block(col.sim, ra, rb)
     words = cosine_block(col.words, ra, rb)
     orig = cosine_block(col.orig, ra, rb)
-    ea = [col.entities[i] for i in ra]
-    eb = [col.entities[j] for j in rb]
-    idf = col.name_weight
-    names = np.zeros((na, nb))
-    shared_figs = np.zeros((na, nb))
-    conflict = np.zeros((na, nb))
-    for i, x in enumerate(ea):
-        for j, y in enumerate(eb):
-            union = x.names | y.names
-            if union:
-                total = sum(idf.get(t, 1.0) for t in union)
-                if total > 0:  # names every article uses weigh 0
-                    names[i, j] = sum(idf.get(t, 1.0) for t in x.names & y.names) / total
-            if x.figures and y.figures:
-                n = sum(1 for f in x.figures if any(numbers_compatible(f, g) for g in y.figures))
-                shared_figs[i, j] = min(n, _MAX_SHARED_FIGURES)
-                conflict[i, j] = float(n == 0)
+    # Weighted Jaccard of the two sentences' names: shared weight over the weight of their union.
+    na_m, nb_m = col.name_matrix[ra], col.name_matrix[rb]
+    shared = np.asarray((na_m.multiply(col.name_weights_vector) @ nb_m.T).todense(), dtype=np.float64)
+    own_a = np.asarray(na_m @ col.name_weights_vector).ravel()
+    own_b = np.asarray(nb_m @ col.name_weights_vector).ravel()
+    union = own_a[:, None] + own_b[None, :] - shared
+    names = np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)  # names all use weigh 0
+    figs_a = [col.entities[i].figures for i in ra]
+    figs_b = [col.entities[j].figures for j in rb]
+    matched = figure_matches(figs_a, figs_b)
+    shared_figs = np.minimum(matched, _MAX_SHARED_FIGURES)
+    both = np.array([bool(f) for f in figs_a])[:, None] & np.array([bool(f) for f in figs_b])[None, :]
+    conflict = (both & (matched == 0)).astype(np.float64)
     pos_a = np.arange(na) / max(na - 1, 1)
     pos_b = np.arange(nb) / max(nb - 1, 1)
     lead = (np.arange(na)[:, None] < LEAD_SENTENCES) & (np.arange(nb)[None, :] < LEAD_SENTENCES)
@@ -231,7 +254,7 @@ def _link_evidence(col: Collection, i: int, j: int) -> tuple[str, ...]:
     shared = sorted(x.names & y.names, key=lambda t: -col.name_weight.get(t, 1.0))
     if shared:
         out.append("names: " + ", ".join(x.surface.get(t, t) for t in shared[:5]))
-    figs = sorted({f.value for f in x.figures if any(numbers_compatible(f, g) for g in y.figures)})
+    figs = sorted(set(shared_figures(x.figures, y.figures)))
     if figs:
         out.append("figures: " + ", ".join(f"{v:g}" for v in figs[:5]))
     return tuple(out)
