@@ -28,6 +28,7 @@ D = dt.date
         ("الخميس - 16 ذو الحجة 1441 هـ", D(2020, 8, 6)),
         ("الثلاثاء 04 آب 2020 الساعة 23:41", D(2020, 8, 4)),  # Levantine month name
         ("06 أغسطس 2020 م", D(2020, 8, 6)),
+        ("الخميس - 06 أكتوبر 2022 مـ", D(2022, 10, 6)),
         ("20.02.2023 21:47", D(2023, 2, 20)),  # day first
         ("نشر في 6/2/2023", D(2023, 2, 6)),
         ("2021-10-11 19:42", D(2021, 10, 11)),  # ISO, year first
@@ -81,3 +82,12 @@ def test_impossible_dates_and_unknown_calendar() -> None:
     assert to_gregorian("jalali", 1401, 12, 31) is None  # 1401 is not a leap year
     with pytest.raises(ValueError, match="unknown calendar"):
         to_gregorian("julian", 2023, 1, 1)
+
+
+@pytest.mark.parametrize("line", ["۱۵ امرداد ۱۴۰۲", "١٤:٣٠ - ٠٣ أكتوبر ٢٠٢١", "سه‌شنبه ۱۸ بهمن ۱۴۰۱ - ۰۹:۳۵"])
+def test_date_lines_are_timestamps_to_the_boilerplate_flagger_too(line: str) -> None:
+    """One calendar vocabulary: what the linker reads as a date, the flagger sees as a date line."""
+    from hamta.text.boilerplate import boilerplate_kind
+
+    assert extract_dates(line)
+    assert boilerplate_kind(line, "fa" if "۱" in line else "ar") == "timestamp"

@@ -22,6 +22,8 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 
+from hamta.text.dates import calendar_vocabulary
+
 __all__ = ["KINDS", "boilerplate_kind", "flag_boilerplate", "match_key"]
 
 #: every kind this module can return
@@ -427,26 +429,21 @@ _COPYRIGHT_RE = re.compile(
 _VIEW_WORDS = _words(
     "بازدید بازدیدها تعداد دفعات مشاهده مشاهدات المشاهدات عدد قراءة قراءات views view reads hits"
 )
+# Month, weekday and relative-day names come from hamta.text.dates (one vocabulary for every module);
+# these are the other words of a date line.
 _DATE_WORDS = _words(
     """
-    فروردین اردیبهشت خرداد تیر مرداد شهریور مهر آبان آذر دی بهمن اسفند
-    ژانویه فوریه مارس آوریل مه می ژوئن ژوئیه جولای اوت آگوست سپتامبر اکتبر نوامبر دسامبر
-    شنبه یکشنبه دوشنبه سه‌شنبه چهارشنبه پنجشنبه پنج‌شنبه جمعه یک دو سه چهار پنج
-    محرم صفر ربیع الاول الثانی جمادی رجب شعبان رمضان شوال ذیقعده ذیحجه ذی القعده الحجه
-    ساعت دقیقه ثانیه روز هفته ماه سال پیش قبل امروز دیروز تاریخ انتشار منتشر شده در به روز رسانی روزرسانی
+    یک دو سه چهار پنج
+    ساعت دقیقه ثانیه روز هفته ماه سال پیش قبل تاریخ انتشار منتشر شده در به روز رسانی روزرسانی
     بروزرسانی آخرین ویرایش شمسی قمری میلادی هجری ه.ش ه.ق ق.ظ ب.ظ ش ق م
-    يناير فبراير مارس أبريل ابريل مايو يونيو يوليو أغسطس اغسطس سبتمبر أكتوبر اكتوبر نوفمبر ديسمبر
-    كانون الثاني شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين الأول
-    السبت الأحد الاحد الاثنين الإثنين الثلاثاء الأربعاء الاربعاء الخميس الجمعة
-    الساعة ساعة ساعات دقيقة دقائق منذ يوم أمس اليوم تاريخ النشر نشر في بتاريخ آخر تحديث تم التحديث
+    الساعة ساعة ساعات دقيقة دقائق منذ يوم تاريخ النشر نشر في بتاريخ آخر تحديث تم التحديث
     صباحا مساء مساءً ظهرا الموافق هـ ه م ص بتوقيت غرينتش مكة
-    january february march april may june july august september october november december
     jan feb mar apr jun jul aug sep sept oct nov dec
-    monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun
+    mon tue tues wed thu thur thurs fri sat sun
     am pm a.m. p.m. gmt utc bst est edt cet irst ast
-    published updated posted last modified on at by ago hour hours minute minutes day days today yesterday
+    published updated posted last modified on at by ago hour hours minute minutes day days
     """
-)
+) | frozenset(match_key(w) for w in calendar_vocabulary())
 _TOKEN_RE = re.compile(r"\d+|[^\W\d_]+(?:[.'][^\W\d_]+)*\.?")
 _NUMBER_ONLY_RE = re.compile(r"[(\[#]?\s*\d{1,7}([.,/]\d{1,3})?\s*[)\].]?")
 _DATE_DIGITS_RE = re.compile(r"\d{1,4}[/:.-]\d{1,2}")

@@ -32,6 +32,7 @@ __all__ = [
     "resolve_weekday",
     "to_gregorian",
     "publication_date",
+    "calendar_vocabulary",
 ]
 
 #: years a four-digit number may take in each calendar for it to be read as a year of a date
@@ -74,6 +75,12 @@ def _vocabulary() -> dict[str, dict[str, tuple[str, int]]]:
         kind, calendar, value, word = line.split("\t")
         table[kind].setdefault(matching_view(word).text, (calendar, int(value)))
     return table
+
+
+def calendar_vocabulary() -> frozenset[str]:
+    """Every single word of the month, weekday and relative-day names (folded), e.g. for recognising a
+    line that is only a date: one vocabulary for the linker and the boilerplate flagger."""
+    return frozenset(w for table in _vocabulary().values() for word in table for w in word.split())
 
 
 def _alternation(words: list[str]) -> str:
