@@ -121,13 +121,14 @@ def event_training_pairs(pairs: list[DocPair], gap: float) -> list[DocPair]:
     return [p for p in pairs if not (p.lookalike and p.gap is not None and p.gap > gap)]
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, features, threshold: float = 0.5) -> LinearModel:
+def fit_logistic(x: np.ndarray, y: np.ndarray, features, threshold: float = 0.5, *,
+                 balanced: bool = False) -> LinearModel:
     from sklearn.linear_model import LogisticRegression
 
     mean = x.mean(axis=0)
     scale = x.std(axis=0)
     scale[scale < 1e-9] = 1.0
-    clf = LogisticRegression(C=REGULARISATION_C, max_iter=5000, class_weight="balanced")
+    clf = LogisticRegression(C=REGULARISATION_C, max_iter=5000, class_weight="balanced" if balanced else None)
     clf.fit((x - mean) / scale, y.astype(int))
     return LinearModel(tuple(features), mean, scale, clf.coef_[0].astype(np.float64),
                        float(clf.intercept_[0]), threshold)
@@ -163,7 +164,7 @@ def fit_models(pairs: list[DocPair], blocks: list[SentBlock],
     train = event_training_pairs(pairs, gap)
     xe = np.stack([event_x(p) for p in train])
     ye = np.array([p.same for p in train])
-    event = fit_logistic(xe, ye, EVENT_FEATURES)
+    event = fit_logistic(xe, ye, EVENT_FEATURES, balanced=True)
     event = _with_threshold(event, best_threshold(event.probability(xe), ye))
     return event, link, gap
 

@@ -248,9 +248,11 @@ def sentence_pair_features(col: Collection, a: str, b: str, k: int = DEFAULT_K) 
     return ra, rb, np.stack([c.ravel() for c in columns], axis=1)
 
 
-def _link_evidence(col: Collection, i: int, j: int) -> tuple[str, ...]:
+def _link_evidence(col: Collection, i: int, j: int, features: np.ndarray) -> tuple[str, ...]:
+    """Why two sentences are linked: shared names and figures, and how alike they read."""
     x, y = col.entities[i], col.entities[j]
-    out = []
+    named = dict(zip(SENTENCE_FEATURES, features, strict=True))
+    out = [f"similarity {named['sim']:.2f} (margin {named['sim_margin']:.2f})"]
     shared = sorted(x.names & y.names, key=lambda t: -col.name_weight.get(t, 1.0))
     if shared:
         out.append("names: " + ", ".join(x.surface.get(t, t) for t in shared[:5]))
@@ -347,10 +349,10 @@ class EventLinker:
                 continue
             block = blocks[(decision.doc_a, decision.doc_b)]
             ra, rb, p = block.rows_a, block.rows_b, block.probability
-            for i, j in zip(*np.nonzero(p >= self.threshold)):
+            for i, j in zip(*np.nonzero(p >= self.threshold), strict=True):
                 sa, sb = col.content[ra[i]], col.content[rb[j]]
-                links.append(Link(sa.doc, sa.idx, sb.doc, sb.idx, float(p[i, j]),
-                                  _link_evidence(col, int(ra[i]), int(rb[j]))))
+                evidence = _link_evidence(col, int(ra[i]), int(rb[j]), block.features[i * len(rb) + j])
+                links.append(Link(sa.doc, sa.idx, sb.doc, sb.idx, float(p[i, j]), evidence))
         links.sort(key=lambda l: (l.doc_a, l.idx_a, l.doc_b, l.idx_b))
         return LinkResult(tuple(links), tuple(decisions), col.profiles, self.signature())
 
