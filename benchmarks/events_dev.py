@@ -27,7 +27,8 @@ class EventsDev:
 
     def same_event_pairs(self) -> set[tuple[str, str]]:
         docs = sorted(self.event_of)
-        return {(a, b) for i, a in enumerate(docs) for b in docs[i + 1:] if self.event_of[a] == self.event_of[b]}
+        return {(a, b) for i, a in enumerate(docs) for b in docs[i + 1:]
+                if self.event_of[a] == self.event_of[b]}
 
 
 def _family(label: str, events: list[str]) -> str:
@@ -38,7 +39,7 @@ def _family(label: str, events: list[str]) -> str:
 
     def common(x: str) -> int:
         n = 0
-        for p, q in zip(core, x):
+        for p, q in zip(core, x, strict=False):
             if p != q:
                 break
             n += 1
@@ -65,10 +66,10 @@ def load_events_dev(folder: Path = EVENTS_DEV) -> EventsDev:
         segs = (folder / "seg" / f"{doc}.txt").read_text(encoding="utf-8").splitlines()
         ens = (folder / "en" / f"{doc}.txt").read_text(encoding="utf-8").splitlines()
         pos = 0
-        for i, (text, en) in enumerate(zip(segs, ens)):
+        for i, (text, en) in enumerate(zip(segs, ens, strict=True)):
             kind = boiler.get((doc, i))
-            records.append(Sentence(doc, i, text, pos, pos + len(text), lang[doc], boilerplate=kind is not None,
-                                    en=en, boilerplate_kind=kind))
+            records.append(Sentence(doc, i, text, pos, pos + len(text), lang[doc],
+                                    boilerplate=kind is not None, en=en, boilerplate_kind=kind))
             pos += len(text) + 1
     links = {}
     for line in (folder / "links.tsv").read_text(encoding="utf-8").splitlines()[1:]:
@@ -90,7 +91,8 @@ def load_seeds() -> EventsDev:
     records = load_reference_records(ROOT / "seeds", ROOT / "seeds" / "reference")
     docs = sorted({r.doc for r in records})
     same = docs[:2]
-    event_of = {d: (SEED_FAMILY if d in same else f"{HARD_NEGATIVE_PREFIX}{SEED_FAMILY}-{d[:3]}") for d in docs}
+    event_of = {d: SEED_FAMILY if d in same else f"{HARD_NEGATIVE_PREFIX}{SEED_FAMILY}-{d[:3]}"
+                for d in docs}
     links = {}
     for line in (ROOT / "benchmarks" / "data" / "seed_links.tsv").read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith(("#", "doc_a")):

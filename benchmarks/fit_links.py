@@ -13,7 +13,7 @@ What is fit (nothing in the linker is set by hand):
                  the model is fit on the others and scores the held-out pairs.
 
 Usage:
-  python benchmarks/fit_links.py            # fit on all of events-dev, write hamta/data/{event,link}_model.json
+  python benchmarks/fit_links.py            # fit on events-dev + seeds, write hamta/data/*_model.json
   python benchmarks/fit_links.py --dry-run  # print, write nothing
 """
 
@@ -207,7 +207,8 @@ def main(argv=None) -> int:
     link_t = best_threshold(ps, ys)
     stamp = {
         "made_by": f"python benchmarks/fit_links.py --similarity {args.similarity}",
-        "data": "../shared/data/events-dev (23 articles, 6 events + 6 look-alikes, links.tsv grade >= 1) and the "
+        "data": "../shared/data/events-dev (23 articles, 6 events + 6 look-alikes, links.tsv grade >= 1) "
+                "and the "
                 "five seeds (000-001 one event; benchmarks/data/seed_links.tsv)",
         "date": dt.date.today().isoformat(),
         "threshold": "maximises F1 of leave-one-event-family-out probabilities",
@@ -220,7 +221,7 @@ def main(argv=None) -> int:
                        {**stamp, "training_pairs": int(len(ys)), "positives": int(ys.sum())})
     print(f"max_gap_days {gap}; event threshold {event_t:.3f}; link threshold {link_t:.3f}")
     for name, model in (("event", event), ("link", link)):
-        print(name, {f: round(float(c), 3) for f, c in zip(model.features, model.coef)})
+        print(name, {f: round(float(c), 3) for f, c in zip(model.features, model.coef, strict=True)})
     if not args.dry_run:
         for name, model in (("event_model.json", event), ("link_model.json", link)):
             (DATA / name).write_text(json.dumps(model.to_dict(), indent=1) + "\n", encoding="utf-8")

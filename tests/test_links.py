@@ -99,7 +99,8 @@ def test_bad_arguments_and_models(tmp_path: Path) -> None:
         EventLinker(link_model=bad)
     other = load_model(None, "link_model.json").to_dict()
     other["features"] = other["features"][:-1]
-    other["mean"], other["scale"], other["coef"] = (v[:-1] for v in (other["mean"], other["scale"], other["coef"]))
+    for name in ("mean", "scale", "coef"):
+        other[name] = other[name][:-1]
     path = tmp_path / "other.json"
     path.write_text(json.dumps(other), encoding="utf-8")
     with pytest.raises(InputError, match="differ"):

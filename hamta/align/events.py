@@ -162,7 +162,8 @@ def build_profile(records: Sequence[Sentence], entities: dict[int, SentenceEntit
     lead_texts = [r.text for r in lead] + [r.en for r in lead if r.en]
     event_dates: set[dt.date] = set()
     if published is not None:
-        event_dates = _lead_dates([r.text for r in lead] + [r.en for r in lead if r.en], published) | {published}
+        lead_dates = _lead_dates([r.text for r in lead] + [r.en for r in lead if r.en], published)
+        event_dates = lead_dates | {published}
     names: Counter = Counter()
     surface: dict[str, str] = {}
     figures: list[Figure] = []
@@ -281,7 +282,7 @@ def name_weights(profiles: Sequence[DocProfile]) -> dict[str, float]:
     for p in profiles:
         for k, v in p.surface.items():
             surface.setdefault(k, v)
-    return {
-        k: math.log((1 + n) / (1 + c)) * max(0.0, ZIPF_MAX - zipf_frequency(surface.get(k, k), "en")) / ZIPF_MAX
-        for k, c in df.items()
-    }
+    def rarity(key: str) -> float:
+        return max(0.0, ZIPF_MAX - zipf_frequency(surface.get(key, key), "en")) / ZIPF_MAX
+
+    return {k: math.log((1 + n) / (1 + c)) * rarity(k) for k, c in df.items()}

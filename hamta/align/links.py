@@ -130,9 +130,10 @@ def build_collection(records: Sequence[Sentence], similarity) -> Collection:
         LexicalSimilarity().encode(originals, [])[0])
     entities = [extract_entities(r.en, r.text) for r in content]
     docs = sorted(by_doc)
-    rows_by_doc = {d: np.array([i for i, r in enumerate(content) if r.doc == d], dtype=np.int64) for d in docs}
+    rows_by_doc = {d: np.array([i for i, r in enumerate(content) if r.doc == d], dtype=np.int64)
+                   for d in docs}
     per_doc_entities: dict[str, dict[int, SentenceEntities]] = defaultdict(dict)
-    for r, e in zip(content, entities):
+    for r, e in zip(content, entities, strict=True):
         per_doc_entities[r.doc][r.idx] = e
     profiles = {d: build_profile(by_doc[d], per_doc_entities[d]) for d in docs}
     doc_texts = [" ".join(english[i] for i in rows_by_doc[d]) for d in docs]
@@ -201,7 +202,9 @@ def pair_block(col: Collection, a: str, b: str, link_model: LinearModel, k: int 
     return PairBlock(ra, rb, x, p)
 
 
-def document_pair_features(col: Collection, a: str, b: str, doc_cosine: float) -> tuple[np.ndarray, list[str]]:
+def document_pair_features(
+    col: Collection, a: str, b: str, doc_cosine: float
+) -> tuple[np.ndarray, list[str]]:
     """Event features of one document pair (see `hamta.align.events.EVENT_FEATURES`) and reasons."""
     words = cosine_block(col.words, col.rows_by_doc[a], col.rows_by_doc[b])
     if words.size:
@@ -213,7 +216,9 @@ def document_pair_features(col: Collection, a: str, b: str, doc_cosine: float) -
                           best_sentences=best_sentences, idf=col.name_weight)
 
 
-def sentence_pair_features(col: Collection, a: str, b: str, k: int = DEFAULT_K) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def sentence_pair_features(
+    col: Collection, a: str, b: str, k: int = DEFAULT_K
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Features of every (content sentence of a, content sentence of b): (rows_a, rows_b, X).
 
     X has one row per pair in row-major order (``i * len(rows_b) + j``), columns `SENTENCE_FEATURES`.
@@ -300,13 +305,15 @@ class EventLinker:
         self.similarity = resolve_similarity(similarity)
         self.k = k
         self.candidate_docs = candidate_docs
-        self.link_model = link_model if isinstance(link_model, LinearModel) else load_model(link_model, LINK_MODEL)
+        self.link_model = (link_model if isinstance(link_model, LinearModel)
+                           else load_model(link_model, LINK_MODEL))
         self.event_model = (event_model if isinstance(event_model, LinearModel)
                             else load_model(event_model, EVENT_MODEL))
         self.link_model.require(SENTENCE_FEATURES, "link model")
         self.event_model.require(EVENT_FEATURES, "event model")
         self.threshold = self.link_model.threshold if threshold is None else float(threshold)
-        self.event_threshold = self.event_model.threshold if event_threshold is None else float(event_threshold)
+        self.event_threshold = (self.event_model.threshold if event_threshold is None
+                                else float(event_threshold))
         gap = self.event_model.constants.get("max_gap_days") if max_gap_days is None else max_gap_days
         self.max_gap_days = float(gap) if gap is not None else float("inf")
         for name, value in (("threshold", self.threshold), ("event_threshold", self.event_threshold)):
@@ -353,7 +360,7 @@ class EventLinker:
                 sa, sb = col.content[ra[i]], col.content[rb[j]]
                 evidence = _link_evidence(col, int(ra[i]), int(rb[j]), block.features[i * len(rb) + j])
                 links.append(Link(sa.doc, sa.idx, sb.doc, sb.idx, float(p[i, j]), evidence))
-        links.sort(key=lambda l: (l.doc_a, l.idx_a, l.doc_b, l.idx_b))
+        links.sort(key=lambda lk: (lk.doc_a, lk.idx_a, lk.doc_b, lk.idx_b))
         return LinkResult(tuple(links), tuple(decisions), col.profiles, self.signature())
 
 

@@ -99,13 +99,18 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     # English "February 6, 2023".
     month_first = rf"(?<!\w)(?P<month>{month})(?!\w)\s*(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})(?!\d)"
     # "يناير/كانون الثاني 2016", "January 2016", "دی‌ماه ۱۳۹۴": a month without a day.
-    month_year = rf"(?<![\w\d])(?P<month>{month})(?:\s*ماه)?(?!\w)(?:\s*/\s*(?:{month}))?\s+(?:سال\s*)?(?P<year>\d{{4}})(?!\d)"
+    month_year = (
+        rf"(?<![\w\d])(?P<month>{month})(?:\s*ماه)?(?!\w)(?:\s*/\s*(?:{month}))?"
+        rf"\s+(?:سال\s*)?(?P<year>\d{{4}})(?!\d)"
+    )
     return {
         "named": re.compile(named),
         "month_first": re.compile(month_first),
         "month_year": re.compile(month_year),
         "iso": re.compile(r"(?<![\d.])(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})(?!\w)"),
-        "dmy": re.compile(r"(?<![\d.])(?P<day>\d{1,2})(?P<sep>[/.\-])(?P<month>\d{1,2})(?P=sep)(?P<year>\d{4})(?!\w)"),
+        "dmy": re.compile(
+            r"(?<![\d.])(?P<day>\d{1,2})(?P<sep>[/.\-])(?P<month>\d{1,2})(?P=sep)(?P<year>\d{4})(?!\w)"
+        ),
         "weekday": re.compile(rf"(?<!\w)(?:{_alternation(list(vocab['weekday']))})(?!\w)"),
         "relative": re.compile(rf"(?<!\w)(?:{_alternation(list(vocab['relative']))})(?!\w)"),
     }
