@@ -195,10 +195,16 @@ def out_of_fold(pairs, blocks, families) -> tuple[np.ndarray, np.ndarray, np.nda
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dry-run", action="store_true", help="print the models, write nothing")
-    parser.add_argument("--similarity", default="lexical", help="the pluggable similarity (default lexical)")
+    parser.add_argument("--similarity", default="lexical",
+                        help="the pluggable similarity: 'lexical' (default) or a sentence-transformers model; "
+                        "models fit for another similarity go to --output and are passed to hamta with "
+                        "--link-model / --event-model")
+    parser.add_argument("--output", type=Path, default=DATA, help="folder for the two model files "
+                        "(default: hamta/data, the shipped models)")
     args = parser.parse_args(argv)
     dev_sets = load_dev_sets()
-    pairs, blocks = prepare(dev_sets, resolve_similarity(args.similarity))
+    similarity = resolve_similarity(args.similarity)
+    pairs, blocks = prepare(dev_sets, similarity)
     families = sorted({f for dev in dev_sets for f in dev.family_of.values()})
     event, link, gap = fit_models(pairs, blocks)
     pe, ye, ps, ys = out_of_fold(pairs, blocks, families)
@@ -213,6 +219,7 @@ def main(argv=None) -> int:
         "date": dt.date.today().isoformat(),
         "threshold": "maximises F1 of leave-one-event-family-out probabilities",
         "regularisation_C": REGULARISATION_C,
+        "similarity": similarity.signature(),
     }
     event = LinearModel(event.features, event.mean, event.scale, event.coef, event.intercept, event_t,
                         {"max_gap_days": gap}, {**stamp, "training_pairs": int(kept.sum()),
@@ -224,8 +231,9 @@ def main(argv=None) -> int:
         print(name, {f: round(float(c), 3) for f, c in zip(model.features, model.coef, strict=True)})
     if not args.dry_run:
         for name, model in (("event_model.json", event), ("link_model.json", link)):
-            (DATA / name).write_text(json.dumps(model.to_dict(), indent=1) + "\n", encoding="utf-8")
-            print("wrote", DATA / name)
+            args.output.mkdir(parents=True, exist_ok=True)
+            (args.output / name).write_text(json.dumps(model.to_dict(), indent=1) + "\n", encoding="utf-8")
+            print("wrote", args.output / name)
     return 0
 
 

@@ -32,6 +32,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--event-threshold", type=float, default=None,
                         help="same-event probability of a document pair (default: the shipped event "
                         "model's threshold)")
+    parser.add_argument("--link-model", default=None, metavar="JSON",
+                        help="link model file (default: the shipped one, fit on events-dev by "
+                        "benchmarks/fit_links.py; fit another with --similarity MODEL --output DIR)")
+    parser.add_argument("--event-model", default=None, metavar="JSON",
+                        help="event model file (default: the shipped one)")
     parser.add_argument("--max-gap-days", type=float, default=None,
                         help="event dates further apart than this rule two articles out (default: fitted)")
     parser.add_argument("-k", type=int, default=None, help="neighbours for margin scoring (default 3)")
@@ -45,7 +50,8 @@ def run(args: argparse.Namespace) -> int:
     if not records:
         raise ValueError("no sentence records in " + ", ".join(args.docs))
     given = (("threshold", args.threshold), ("k", args.k), ("event_threshold", args.event_threshold),
-             ("max_gap_days", args.max_gap_days))
+             ("max_gap_days", args.max_gap_days), ("link_model", args.link_model),
+             ("event_model", args.event_model))
     options = {name: value for name, value in given if value is not None}
     result = compare_coverage(records, similarity=args.similarity, progress=not getattr(args, "quiet", False),
                               **options)
