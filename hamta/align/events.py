@@ -154,7 +154,10 @@ def _lead_dates(texts: Sequence[str], published: dt.date) -> set[dt.date]:
 def build_profile(records: Sequence[Sentence], entities: dict[int, SentenceEntities]) -> DocProfile:
     """The profile of one document from its records (in order) and its content sentences' entities."""
     doc = records[0].doc
-    header_records = list(records[:HEADER_LINES]) + list(records[-FOOTER_LINES:])
+    # The date line: a line the segmenter flagged as a timestamp, wherever it is; else the header and
+    # footer lines (a date line the flagger missed).
+    stamped = [r for r in records if r.boilerplate_kind == "timestamp"]
+    header_records = stamped + list(records[:HEADER_LINES]) + list(records[-FOOTER_LINES:])
     header = [t for r in header_records for t in (r.text, r.en) if t]
     published = _record_date(records) or publication_date(header)
     content = [r for r in records if r.idx in entities]
