@@ -126,10 +126,10 @@ def _segment_all(
         try:
             key = output_key(doc.doc)
             if key in owners:
-                raise InputError(f"document id {doc.doc!r} names the same output files as {owners[key]!r}; "
-                                 f"skipped (give the inputs distinct names)")
+                raise InputError(f"document id {doc.doc!r} names the same output files as {owners[key]!r}")
         except InputError as exc:
-            _refuse(exc, doc.path, on_error)
+            _refuse(InputError(f"{doc.path}: {exc}; skipped (give the documents distinct ids)"), doc.path,
+                    on_error)
             continue
         owners[key] = doc.doc
         try:
@@ -208,7 +208,7 @@ def run_pipeline(
     docs, untranslated, summary = _segment_all(inputs, src, encoding, translations,
                                                skip if on_error is not None else None)
     if not docs:
-        raise InputError("no documents to process")
+        raise InputError("no documents to process" + (": every input was skipped" if skipped else ""))
     n_sent = sum(len(r) for r in docs.values())
     stage(1, f"{len(docs)} documents, {n_sent} sentences")
 

@@ -120,6 +120,10 @@ def run(args: argparse.Namespace) -> int:
     ray_options = ray_options_from_args(args)
     skipped = SkipReporter("hamta.translate")
     docs = load_inputs(args.inputs, args.src, args.field, args.encoding, on_error=skipped)
+    if not docs and skipped.names:
+        from hamta.errors import InputError
+
+        raise InputError("no documents to translate: every input was skipped")
     quiet = bool(getattr(args, "quiet", False))
     with translator:
         summary = translate_documents(translator, docs, args.output, src_lang=src_lang, progress=not quiet,

@@ -94,8 +94,8 @@ class TranslationCache:
             if self.path != ":memory:":
                 self._db.execute("PRAGMA journal_mode=WAL")
                 self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(_SCHEMA)
             self._check_schema()
+            self._db.executescript(_SCHEMA)
         self._settings: dict[str, int] = {}
 
     @contextmanager
@@ -107,10 +107,11 @@ class TranslationCache:
             raise _cache_error(self.path, exc) from None
 
     def _check_schema(self) -> None:
-        """Refuse a database whose tables lack hamta's columns (another program's, another version's)."""
+        """Refuse a database whose tables lack hamta's columns (another program's, another version's),
+        before anything is created in it."""
         for table, wanted in _COLUMNS.items():
             have = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
-            if not wanted <= have:
+            if have and not wanted <= have:  # no columns: the table does not exist yet
                 missing = ", ".join(sorted(wanted - have))
                 raise CacheError(
                     f"{self.path}: not a hamta translation cache (table {table} lacks {missing}); "

@@ -120,6 +120,7 @@ def load_inputs(
 
     seg_lang = src if src in ("fa", "ar", "en") else "auto"
     docs: list[tuple[str, list[Any]]] = []
+    sources: list[str] = []  # the input each document came from, for error lines
     plain: list[str] = []
 
     def fail(error: InputError, path: str) -> None:
@@ -132,6 +133,7 @@ def load_inputs(
         if plain:
             for document in read_documents(list(plain), encoding=encoding, on_error=on_error):
                 docs.append((document.doc, segment_document(document, lang=seg_lang)))
+                sources.append(document.path)
             plain.clear()
 
     for item in inputs:
@@ -152,21 +154,19 @@ def load_inputs(
                     else segment_document(Document(doc=doc_id, text=content, path=item), lang=seg_lang)
                 )
                 docs.append((doc_id, records))
+                sources.append(item)
         else:
             plain.append(item)
     flush()
     kept: list[tuple[str, list[Any]]] = []
     owners: dict[str, str] = {}
-    for doc_id, records in docs:
+    for (doc_id, records), source in zip(docs, sources, strict=True):
         try:
             key = output_key(doc_id)
             if key in owners:
-                raise InputError(
-                    f"document id {doc_id!r} names the same output files as {owners[key]!r}; "
-                    f"skipped (give the inputs distinct names)"
-                )
+                raise InputError(f"document id {doc_id!r} names the same output files as {owners[key]!r}")
         except InputError as exc:
-            fail(exc, doc_id)
+            fail(InputError(f"{source}: {exc}; skipped (give the documents distinct ids)"), doc_id)
             continue
         owners[key] = doc_id
         kept.append((doc_id, records))
