@@ -180,6 +180,30 @@ def test_cache_failures_are_one_line_naming_the_file(tiny_nllb, cached_job, dama
     assert snapshot(out) == before  # finished outputs intact; no half file, no temp file
 
 
+#: runs hamta with a per-file size limit (the effect of a full disk on the next file to be written)
+FILE_SIZE_LIMIT = """
+import resource, runpy, signal, sys
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # then a write past the limit fails with EFBIG
+resource.setrlimit(resource.RLIMIT_FSIZE, (50_000, 50_000))
+sys.argv = ["hamta", *sys.argv[1:]]
+runpy.run_module("hamta", run_name="__main__")
+"""
+
+
+def test_output_disk_full_is_one_line_and_keeps_finished_documents(tmp_path):
+    shutil.copy(SEED, tmp_path / SEED.name)
+    (tmp_path / "zzz_long.txt").write_text(SEED.read_text(encoding="utf-8") * 12, encoding="utf-8")
+    script = tmp_path / "limit.py"
+    script.write_text(FILE_SIZE_LIMIT, encoding="utf-8")
+    proc = hamta("-q", "run", SEED.name, "zzz_long.txt", "--translations", str(REFERENCE), "-o", "out",
+                 cwd=tmp_path, script=script)
+    assert one_line(proc, 2).startswith(f"hamta: error: {Path('out/zzz_long')}.")
+    out = tmp_path / "out"
+    records = list(read_records(out / f"{SEED.stem}.jsonl"))  # the finished document: whole
+    assert records and all(r.en for r in records if not r.boilerplate)
+    assert not list(out.glob(".*.tmp"))
+
+
 @pytest.mark.parametrize("bad, message", [
     ('"lang": 5', "field 'lang' must be a string, got 5"),
     ('"idx": "3"', "field 'idx' must be an integer, got \"3\""),
