@@ -103,7 +103,7 @@ def _segment_all(
     on_error: OnError | None = None,
 ) -> tuple[dict[str, list[Sentence]], set[str], JobSummary]:
     """Stage 1 (and, with ``translations``, stage 2): records per document."""
-    from hamta.translate.job import load_inputs, output_key
+    from hamta.translate.job import claim_output, load_inputs
 
     summary = JobSummary()
     docs: dict[str, list[Sentence]] = {}
@@ -124,14 +124,10 @@ def _segment_all(
     owners: dict[str, str] = {}
     for doc in read_documents(list(inputs), encoding=encoding, on_error=on_error):
         try:
-            key = output_key(doc.doc)
-            if key in owners:
-                raise InputError(f"document id {doc.doc!r} names the same output files as {owners[key]!r}")
+            claim_output(owners, doc.doc)
         except InputError as exc:
-            _refuse(InputError(f"{doc.path}: {exc}; skipped (give the documents distinct ids)"), doc.path,
-                    on_error)
+            _refuse(InputError(f"{doc.path}: {exc}; skipped"), doc.path, on_error)
             continue
-        owners[key] = doc.doc
         try:
             found = load_translations(doc, folder, lang=lang)
             if found is None:

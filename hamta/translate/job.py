@@ -29,6 +29,7 @@ __all__ = [
     "paragraph_text",
     "output_path",
     "output_key",
+    "claim_output",
     "write_document",
     "translate_documents",
 ]
@@ -162,13 +163,10 @@ def load_inputs(
     owners: dict[str, str] = {}
     for (doc_id, records), source in zip(docs, sources, strict=True):
         try:
-            key = output_key(doc_id)
-            if key in owners:
-                raise InputError(f"document id {doc_id!r} names the same output files as {owners[key]!r}")
+            claim_output(owners, doc_id)
         except InputError as exc:
-            fail(InputError(f"{source}: {exc}; skipped (give the documents distinct ids)"), doc_id)
+            fail(InputError(f"{source}: {exc}; skipped"), doc_id)
             continue
-        owners[key] = doc_id
         kept.append((doc_id, records))
     return kept
 
@@ -197,6 +195,19 @@ def output_key(doc_id: str) -> str:
     if not parts or ".." in parts:
         raise InputError(f"document id {doc_id!r} cannot be used as an output file name")
     return "/".join(parts)
+
+
+def claim_output(owners: dict[str, str], doc_id: str) -> None:
+    """Record that ``doc_id`` owns its output files in ``owners`` (output key -> doc id).
+
+    Raises:
+        InputError: the id names no file, or the files of a document claimed before.
+    """
+    key = output_key(doc_id)
+    if key in owners:
+        raise InputError(f"document id {doc_id!r} names the same output files as {owners[key]!r} "
+                         f"(give the documents distinct ids)")
+    owners[key] = doc_id
 
 
 def output_path(outdir: Path, doc_id: str, suffix: str) -> Path:
