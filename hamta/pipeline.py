@@ -216,7 +216,7 @@ def run_pipeline(
                 ray_options=ray_options,
                 on_document=lambda doc_id, recs: docs.__setitem__(doc_id, recs),
             )
-        summary.skipped = skipped
+        summary.skipped[:0] = skipped
         stage(2, summary.line(outdir))
     else:
         for doc_id, recs in docs.items():

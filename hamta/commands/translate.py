@@ -128,10 +128,10 @@ def run(args: argparse.Namespace) -> int:
     with translator:
         summary = translate_documents(translator, docs, args.output, src_lang=src_lang, progress=not quiet,
                                       ray_options=ray_options)
-    summary.skipped = skipped.names
+    summary.skipped[:0] = skipped.names  # inputs skipped while reading, then any the job skipped
     if not quiet:
         print(f"hamta translate: {summary.line(args.output)}", file=sys.stderr)
-    return 1 if skipped.names else 0
+    return 1 if summary.skipped else 0
 
 
 class SkipReporter:
