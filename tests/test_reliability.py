@@ -109,6 +109,21 @@ def test_ids_equal_after_normalisation_are_refused_not_overwritten(tiny_nllb, tm
     assert len([p for p in out.rglob("*") if p.is_file()]) == 2 * len(SAME_FILES)
 
 
+@pytest.mark.parametrize("doc_id, key", [
+    ("x", "x"), ("./x", "x"), ("/x", "x"), ("a//b", "a/b"), ("a\\b", "a/b"), ("./a/./b/", "a/b"),
+    ("..", None), ("a/../b", None), ("", None), ("/", None), ("x\0y", None), ("a" * 226, None),
+    ("ب" * 112, "ب" * 112),
+])
+def test_output_key_is_the_file_name_or_a_refusal(doc_id, key):
+    from hamta.translate.job import output_key
+
+    if key is None:
+        with pytest.raises(InputError, match="document id"):
+            output_key(doc_id)
+    else:
+        assert output_key(doc_id) == key
+
+
 def test_document_named_links_cannot_overwrite_the_runs_links(tmp_path):
     shutil.copy(SEED, tmp_path / "links.txt")
     shutil.copy(SEED, tmp_path / "other.txt")

@@ -34,6 +34,9 @@ __all__ = [
     "translate_documents",
 ]
 
+#: longest file name a document id may give: 255 bytes (most file systems) less the temp file's
+#: ``.`` + ``.en.txt`` + ``.XXXXXXXX.tmp`` that `hamta.io.write_text_atomic` adds around it
+MAX_NAME_BYTES = 225
 #: documents are translated in chunks of about this many sentences, and written after each chunk
 CHUNK_SENTENCES = 512
 
@@ -192,8 +195,11 @@ def output_key(doc_id: str) -> str:
         InputError: an id that names no file or would escape the output folder (``..``).
     """
     parts = [p for p in doc_id.replace("\\", "/").split("/") if p not in ("", ".")]
-    if not parts or ".." in parts:
+    if not parts or ".." in parts or "\0" in doc_id:
         raise InputError(f"document id {doc_id!r} cannot be used as an output file name")
+    if max(len(p.encode("utf-8")) for p in parts) > MAX_NAME_BYTES:
+        raise InputError(f"document id {doc_id[:40]!r}... is too long for a file name "
+                         f"(at most {MAX_NAME_BYTES} bytes between slashes)")
     return "/".join(parts)
 
 
