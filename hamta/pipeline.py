@@ -76,22 +76,14 @@ class PipelineResult:
         return rows
 
 
-def _refuse(error: InputError, what: str, on_error: OnError | None) -> None:
-    """Raise ``error``, or with ``on_error`` report it (naming ``what`` was left out) and go on."""
-    if on_error is None:
-        raise error
-    error.path = error.path or what
-    on_error(error)
-
-
 def _own_outputs(docs: dict[str, list[Sentence]], on_error: OnError | None) -> dict[str, list[Sentence]]:
     """``docs`` without those whose output files would be the run's own (`RUN_FILES`)."""
-    from hamta.translate.job import output_key
+    from hamta.translate.job import output_key, skip_or_raise
 
     kept = {}
     for doc_id, recs in docs.items():
         if any(f"{output_key(doc_id)}{sfx}" in RUN_FILES for sfx in (".jsonl", ".en.txt")):
-            _refuse(InputError(f"document id {doc_id!r} would overwrite the run's own "
+            skip_or_raise(InputError(f"document id {doc_id!r} would overwrite the run's own "
                                f"{output_key(doc_id)}.jsonl; skipped (rename the input)"), doc_id, on_error)
             continue
         kept[doc_id] = recs
@@ -103,7 +95,7 @@ def _segment_all(
     on_error: OnError | None = None,
 ) -> tuple[dict[str, list[Sentence]], set[str], JobSummary]:
     """Stage 1 (and, with ``translations``, stage 2): records per document."""
-    from hamta.translate.job import claim_output, load_inputs
+    from hamta.translate.job import claim_output, load_inputs, skip_or_raise
 
     summary = JobSummary()
     docs: dict[str, list[Sentence]] = {}
@@ -126,7 +118,7 @@ def _segment_all(
         try:
             claim_output(owners, doc.doc)
         except InputError as exc:
-            _refuse(InputError(f"{doc.path}: {exc}; skipped"), doc.path, on_error)
+            skip_or_raise(InputError(f"{doc.path}: {exc}; skipped"), doc.path, on_error)
             continue
         try:
             found = load_translations(doc, folder, lang=lang)

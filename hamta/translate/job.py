@@ -30,6 +30,7 @@ __all__ = [
     "output_path",
     "output_key",
     "claim_output",
+    "skip_or_raise",
     "write_document",
     "translate_documents",
 ]
@@ -127,12 +128,6 @@ def load_inputs(
     sources: list[str] = []  # the input each document came from, for error lines
     plain: list[str] = []
 
-    def fail(error: InputError, path: str) -> None:
-        if on_error is None:
-            raise error
-        error.path = error.path or path
-        on_error(error)
-
     def flush() -> None:
         if plain:
             for document in read_documents(list(plain), encoding=encoding, on_error=on_error):
@@ -146,10 +141,10 @@ def load_inputs(
             try:
                 found = _jsonl_documents(Path(item), field)
             except InputError as exc:
-                fail(exc, item)
+                skip_or_raise(exc, item, on_error)
                 continue
             except OSError as exc:
-                fail(InputError(f"{item}: {exc.strerror or exc}"), item)
+                skip_or_raise(InputError(f"{item}: {exc.strerror or exc}"), item, on_error)
                 continue
             for doc_id, content in found:
                 records = (
@@ -168,7 +163,7 @@ def load_inputs(
         try:
             claim_output(owners, doc_id)
         except InputError as exc:
-            fail(InputError(f"{source}: {exc}; skipped"), doc_id)
+            skip_or_raise(InputError(f"{source}: {exc}; skipped"), doc_id, on_error)
             continue
         kept.append((doc_id, records))
     return kept
@@ -201,6 +196,14 @@ def output_key(doc_id: str) -> str:
         raise InputError(f"document id {doc_id[:40]!r}... is too long for a file name "
                          f"(at most {MAX_NAME_BYTES} bytes between slashes)")
     return "/".join(parts)
+
+
+def skip_or_raise(error: InputError, what: str, on_error: Callable[[InputError], None] | None) -> None:
+    """Raise ``error``; or, in a batch job (``on_error`` given), mark ``what`` as left out and report it."""
+    if on_error is None:
+        raise error
+    error.path = error.path or what
+    on_error(error)
 
 
 def claim_output(owners: dict[str, str], doc_id: str) -> None:
