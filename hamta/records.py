@@ -115,7 +115,8 @@ _TYPE_WORDS: dict[Any, str] = {str: "a string", int: "an integer", bool: "true o
 @functools.cache
 def _field_hints(cls: type) -> dict[str, Any]:
     """Each dataclass field's type, resolved once: the table every record read is checked against."""
-    return {f.name: typing.get_type_hints(cls)[f.name] for f in fields(cls)}
+    hints = typing.get_type_hints(cls)
+    return {f.name: hints[f.name] for f in fields(cls)}
 
 
 def _accepts(value: Any, hint: Any) -> bool:
