@@ -60,7 +60,9 @@ class _OneLineFormatter(logging.Formatter):
     """`hamta: warning: message` — the same shape as the CLI's error lines."""
 
     def format(self, record: logging.LogRecord) -> str:
-        return f"hamta: {record.levelname.lower()}: {' '.join(record.getMessage().split())}"
+        from hamta.io import printable
+
+        return f"hamta: {record.levelname.lower()}: {printable(' '.join(record.getMessage().split()))}"
 
 
 def _setup_logging(verbose: int, quiet: bool) -> None:
@@ -73,8 +75,10 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
 
 
 def _one_line(exc: BaseException) -> str:
+    from hamta.io import printable
+
     text = str(exc).strip() or type(exc).__name__
-    return " ".join(text.split())
+    return printable(" ".join(text.split()))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -92,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (HamtaError, ValueError, TypeError, OSError) as exc:
         # TypeError/ValueError from the API are argument problems; OSError covers missing files.
         if isinstance(exc, OSError) and getattr(exc, "filename", None):
-            msg = f"{exc.filename}: {exc.strerror or _one_line(exc)}"
+            msg = _one_line(OSError(f"{exc.filename}: {exc.strerror or exc}"))
         else:
             msg = _one_line(exc)
         print(f"hamta: error: {msg}", file=sys.stderr)

@@ -14,7 +14,13 @@ class HamtaError(Exception):
 
 
 class InputError(HamtaError):
-    """An input file or stream cannot be used (undecodable, binary, missing)."""
+    """An input file or stream cannot be used (undecodable, binary, missing).
+
+    A batch job that skips the input and goes on sets ``path`` (the file, or the document id) so its
+    summary can list what was left out.
+    """
+
+    path: str | None = None
 
 
 class MissingExtraError(HamtaError):

@@ -15,6 +15,7 @@ import re
 import sys
 import tempfile
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -26,6 +27,7 @@ __all__ = [
     "expand_inputs",
     "read_documents",
     "write_text_atomic",
+    "printable",
     "STDIN",
     "TEXT_SUFFIXES",
     "DERIVED_SUFFIXES",
@@ -53,6 +55,26 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 _ARABIC_LETTER = re.compile(r"[\u0621-\u064A\u067E\u0686\u0698\u06A9\u06AF\u06CC]")
 #: share of the non-ASCII characters that must be Arabic-script letters to accept a Windows-1256 guess
 _CP1256_MIN_ARABIC_SHARE = 0.6
+#: BOM-less UTF-16: the high bytes of text in one script take few values (00 and 06 for Persian with
+#: spaces and digits), so the two commonest values at the high-byte offsets cover at least this share
+_UTF16_HIGH_BYTE_SHARE = 0.8
+#: ... and at most this share of the decoded characters may be controls, unassigned or private-use
+_UTF16_MAX_ODD_SHARE = 0.01
+#: line breaks and tabs are the control characters text is expected to hold
+_TEXT_CONTROLS = frozenset("\t\n\r\f")
+
+
+#: control characters (C0 but tab, DEL, C1) and Unicode line/paragraph separators: never sent raw to a
+#: terminal, where ESC sequences can rewrite the screen or hide text, and where they break one-per-line
+_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters shown as ``\\xNN``/``\\uNNNN`` escapes, for terminals and
+    line-per-item output (article text is never trusted)."""
+    return _UNPRINTABLE.sub(
+        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text
+    )
 
 
 def _check_encoding(encoding: str) -> str:
@@ -84,11 +106,35 @@ def _guess_cp1256(data: bytes) -> str | None:
     return text if arabic / len(non_ascii) >= _CP1256_MIN_ARABIC_SHARE else None
 
 
+def _utf16_codec(data: bytes) -> str | None:
+    """``utf-16-le``/``-be`` when BOM-less bytes have UTF-16's shape: high bytes at every other offset
+    concentrated on a few values (how one script's code points look), else None."""
+    head = data[: _SNIFF_BYTES - _SNIFF_BYTES % 2]
+    if len(head) < 2 or len(data) % 2:
+        return None
+    for codec, high in (("utf-16-le", head[1::2]), ("utf-16-be", head[0::2])):
+        common = sorted(Counter(high).values(), reverse=True)[:2]
+        if sum(common) >= _UTF16_HIGH_BYTE_SHARE * len(high):
+            return codec
+    return None
+
+
+def _guess_utf16(data: bytes, codec: str) -> str | None:
+    """The text if ``data`` decodes strictly as ``codec`` into something that reads as text, else None."""
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError:
+        return None
+    odd = sum(1 for ch in text if ch not in _TEXT_CONTROLS and unicodedata.category(ch) in ("Cc", "Cn", "Co"))
+    return text if odd <= _UTF16_MAX_ODD_SHARE * max(len(text), 1) else None
+
+
 def decode_bytes(data: bytes, name: str, encoding: str | None = None) -> str:
     """Decode one input's bytes to text.
 
     With ``encoding`` given, that codec is used strictly. Otherwise a byte-order mark decides
-    (UTF-8/16/32), then strict UTF-8, then Windows-1256 when the result reads as Arabic script.
+    (UTF-8/16/32), then UTF-16 without a BOM when NULs or control bytes show its two-byte shape, then
+    strict UTF-8, then Windows-1256 when the result reads as Arabic script.
 
     Raises:
         InputError: binary data, or bytes that do not decode (the message names ``name`` and the
@@ -103,7 +149,17 @@ def decode_bytes(data: bytes, name: str, encoding: str | None = None) -> str:
         if data.startswith(bom):
             return _strict_decode(data, codec, name)
     if _looks_binary(data):
-        raise InputError(f"{name}: looks like a binary file, not text; skipped")
+        codec = _utf16_codec(data)
+        if codec is None:
+            raise InputError(f"{name}: looks like a binary file, not text; skipped")
+        text = _guess_utf16(data, codec)
+        if text is None:
+            raise InputError(
+                f"{name}: looks like {codec.upper()} without a byte-order mark but does not decode as "
+                f"text; give the encoding with --encoding {codec}, or check the file; skipped"
+            )
+        log.info("%s: no byte-order mark; decoded as %s (use --encoding to choose)", name, codec.upper())
+        return text
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -192,6 +248,7 @@ def read_documents(
             error = exc if isinstance(exc, InputError) else InputError(f"{path}: {exc.strerror or exc}")
             if on_error is None:
                 raise error from None
+            error.path = error.path or path
             on_error(error)
             continue
         if not text.strip():
@@ -218,6 +275,11 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)
+    except OSError as exc:  # e.g. a full disk: the message must name the file that was not written
+        Path(tmp).unlink(missing_ok=True)
+        if exc.filename is None:
+            raise OSError(exc.errno, exc.strerror or str(exc), str(target)) from None
+        raise
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -31,6 +31,10 @@ log = logging.getLogger("hamta.pipeline")
 
 #: the stages, in order, as progress reports name them
 STAGES: tuple[str, ...] = ("read and split", "translate", "link and cluster", "report")
+#: what `run` writes beside the documents' X.en.txt/X.jsonl: a document whose outputs would be one of
+#: these (id ``links``) is refused rather than overwritten by the link stage
+RUN_FILES: tuple[str, ...] = ("links.tsv", "links.jsonl", "coverage.json", "report.html")
+OnError = Callable[[InputError], None]
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,7 @@ class PipelineResult:
     untranslated: tuple[str, ...]
     coverage: Any  # hamta.align.coverage.CoverageResult
     paths: tuple[Path, ...]
+    skipped: tuple[str, ...] = ()  # inputs left out (each reported to `on_error`)
 
     def table(self) -> list[dict[str, Any]]:
         """One row per document for the terminal summary."""
@@ -71,19 +76,34 @@ class PipelineResult:
         return rows
 
 
+def _own_outputs(docs: dict[str, list[Sentence]], on_error: OnError | None) -> dict[str, list[Sentence]]:
+    """``docs`` without those whose output files would be the run's own (`RUN_FILES`)."""
+    from hamta.translate.job import output_key, skip_or_raise
+
+    kept = {}
+    for doc_id, recs in docs.items():
+        if any(f"{output_key(doc_id)}{sfx}" in RUN_FILES for sfx in (".jsonl", ".en.txt")):
+            skip_or_raise(InputError(f"document id {doc_id!r} would overwrite the run's own "
+                               f"{output_key(doc_id)}.jsonl; skipped (rename the input)"), doc_id, on_error)
+            continue
+        kept[doc_id] = recs
+    return kept
+
+
 def _segment_all(
-    inputs: Sequence[str], src: str, encoding: str | None, translations: str | Path | None
+    inputs: Sequence[str], src: str, encoding: str | None, translations: str | Path | None,
+    on_error: OnError | None = None,
 ) -> tuple[dict[str, list[Sentence]], set[str], JobSummary]:
     """Stage 1 (and, with ``translations``, stage 2): records per document."""
-    from hamta.translate.job import load_inputs
+    from hamta.translate.job import claim_output, load_inputs, skip_or_raise
 
     summary = JobSummary()
     docs: dict[str, list[Sentence]] = {}
     untranslated: set[str] = set()
     if translations is None:
-        for doc_id, recs in load_inputs(list(inputs), src, encoding=encoding):
+        for doc_id, recs in load_inputs(list(inputs), src, encoding=encoding, on_error=on_error):
             docs[doc_id] = recs
-        return docs, untranslated, summary
+        return _own_outputs(docs, on_error), untranslated, summary
 
     from hamta.io import read_documents
     from hamta.segment import segment_document
@@ -93,9 +113,13 @@ def _segment_all(
     if not folder.is_dir():
         raise InputError(f"--translations {translations}: not a directory")
     lang = src if src in ("fa", "ar", "en") else "auto"
-    for doc in read_documents(list(inputs), encoding=encoding):
-        if doc.doc in docs:
-            raise InputError(f"two inputs give document id {doc.doc!r}; their outputs would collide")
+    owners: dict[str, str] = {}
+    for doc in read_documents(list(inputs), encoding=encoding, on_error=on_error):
+        try:
+            claim_output(owners, doc.doc)
+        except InputError as exc:
+            skip_or_raise(InputError(f"{doc.path}: {exc}; skipped"), doc.path, on_error)
+            continue
         try:
             found = load_translations(doc, folder, lang=lang)
             if found is None:
@@ -112,7 +136,9 @@ def _segment_all(
             sentences=len(found), boilerplate=len(found) - len(content),
             given=0 if doc.doc in untranslated else sum(1 for r in content if r.en),
         )
-    return docs, untranslated, summary
+    docs = _own_outputs(docs, on_error)
+    summary.documents = {d: c for d, c in summary.documents.items() if d in docs}
+    return docs, untranslated & set(docs), summary
 
 
 def run_pipeline(
@@ -130,6 +156,7 @@ def run_pipeline(
     similarity: str | None = None,
     progress: bool = False,
     on_stage: Callable[[int, str, str], None] | None = None,
+    on_error: OnError | None = None,
 ) -> PipelineResult:
     """Run every stage on ``inputs`` and write all outputs into ``outdir``.
 
@@ -145,6 +172,9 @@ def run_pipeline(
         similarity: sentence similarity for linking (default lexical; or a sentence-transformers model).
         progress: progress bars on stderr.
         on_stage: called as ``on_stage(number, name, detail)`` when a stage finishes.
+        on_error: without it, the first bad input raises `InputError`; with it, each bad input (an
+            unreadable file or .jsonl, a document whose outputs would collide with another's) is passed
+            to it and left out, and the run goes on (`PipelineResult.skipped` lists them).
     """
     from hamta.align.coverage import compare_coverage, write_coverage
     from hamta.translate.job import translate_documents, write_document
@@ -157,9 +187,16 @@ def run_pipeline(
     translator = None
     if translations is None:  # fail fast, before reading anything: the model must be usable
         translator = _open_translator(model, engine, device, src, translator_options or {})
-    docs, untranslated, summary = _segment_all(inputs, src, encoding, translations)
+    skipped: list[str] = []
+
+    def skip(error: InputError) -> None:
+        skipped.append(str(error.path or "?"))
+        on_error(error)
+
+    docs, untranslated, summary = _segment_all(inputs, src, encoding, translations,
+                                               skip if on_error is not None else None)
     if not docs:
-        raise InputError("no documents to process")
+        raise InputError("no documents to process" + (": every input was skipped" if skipped else ""))
     n_sent = sum(len(r) for r in docs.values())
     stage(1, f"{len(docs)} documents, {n_sent} sentences")
 
@@ -171,6 +208,7 @@ def run_pipeline(
                 ray_options=ray_options,
                 on_document=lambda doc_id, recs: docs.__setitem__(doc_id, recs),
             )
+        summary.skipped[:0] = skipped
         stage(2, summary.line(outdir))
     else:
         for doc_id, recs in docs.items():
@@ -185,7 +223,7 @@ def run_pipeline(
     stage(4, str(outdir / "report.html"))
     return PipelineResult(
         records=docs, summary=summary, untranslated=tuple(sorted(untranslated)), coverage=coverage,
-        paths=paths,
+        paths=paths, skipped=tuple(skipped),
     )
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from hamta.errors import InputError
@@ -110,7 +111,7 @@ def load_translations(doc: Document, directory: str | Path, *, lang: str = "auto
         records = list(read_records(jsonl))
         if records and not any(r.en for r in records):
             raise InputError(f"{jsonl}: records carry no 'en' field")
-        return records
+        return _matched_records(doc, records, jsonl)
     if seg.is_file():
         english = _read_lines(en) if en.is_file() else None
         prefix = Path(doc.doc).name.split("_", 1)[0]
@@ -131,6 +132,40 @@ def load_translations(doc: Document, directory: str | Path, *, lang: str = "auto
             )
         return [r.with_translation(e.strip()) for r, e in zip(records, english, strict=True)]
     return None
+
+
+def _matched_records(doc: Document, records: list[Sentence], where: Path) -> list[Sentence]:
+    """``records`` if they are this document's: same id, and each text where its offsets say.
+
+    Why: a translation folder is trusted with nothing; records of another document, or of another
+    version of the article, would put wrong English beside the text. Records whose offsets are off but
+    whose sentences all occur in the article in order are re-anchored by their text (with a warning).
+
+    Raises:
+        InputError: records of another document, duplicate ``idx``, or a sentence not in the article.
+    """
+    if not records and doc.text.strip():
+        raise InputError(f"{where}: holds no records for {doc.path}")
+    strangers = sorted({r.doc for r in records} - {doc.doc})
+    if strangers:
+        raise InputError(f"{where}: records belong to document {strangers[0]!r}, not {doc.doc!r}")
+    idx = [r.idx for r in records]
+    if len(set(idx)) != len(idx):
+        raise InputError(f"{where}: two records share an idx")
+    if all(doc.text[r.start : r.end] == r.text for r in records):
+        return records
+    anchored: list[Sentence] = []
+    pos = 0
+    for rec in records:
+        start = doc.text.find(rec.text, pos)
+        if start < 0:
+            raise InputError(
+                f"{where}: sentence idx {rec.idx} is not in {doc.path} (translations of another text?)"
+            )
+        pos = start + len(rec.text)
+        anchored.append(replace(rec, start=start, end=pos))
+    log.warning("%s: offsets do not match %s; sentences found by their text", where, doc.path)
+    return anchored
 
 
 def load_reference_records(article_dir: str | Path, translation_dir: str | Path) -> list[Sentence]:

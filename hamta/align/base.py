@@ -100,4 +100,4 @@ def parse_beads(lines: Iterable[str], *, name: str = "beads") -> list[Bead]:
 
 def beads_to_jsonl(beads: Iterable[Bead]) -> str:
     """Beads as JSONL text, one object per line, with scores."""
-    return "".join(json.dumps(b.to_dict()) + "\n" for b in beads)
+    return "".join(json.dumps(b.to_dict(), allow_nan=False) + "\n" for b in beads)  # never NaN in JSON

@@ -17,7 +17,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-__all__ = ["add_arguments", "run", "read_lines"]
+__all__ = ["add_arguments", "run", "read_lines", "MAX_BEAD_LIMIT"]
+
+#: the largest --max-bead accepted. The bead shapes grow with its square and the time with them (16:
+#: 122 shapes, about ten times the default's time); 1000 would take hours for nothing.
+MAX_BEAD_LIMIT = 16
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,7 +36,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=None,
         metavar="N",
-        help="largest bead in sentences, both sides together (default 5: up to 1-4/2-3)",
+        help=f"largest bead in sentences, both sides together, 2..{MAX_BEAD_LIMIT} "
+        "(default 5: up to 1-4/2-3)",
     )
     parser.add_argument(
         "--similarity",
@@ -58,6 +63,9 @@ def run(args: argparse.Namespace) -> int:
     from hamta.align.parallel import align_sentences
     from hamta.io import write_text_atomic
 
+    if args.max_bead is not None and not 2 <= args.max_bead <= MAX_BEAD_LIMIT:
+        raise ValueError(f"--max-bead {args.max_bead}: must be between 2 (1-1 beads only) and "
+                         f"{MAX_BEAD_LIMIT}")
     src, tgt = read_lines(args.src), read_lines(args.tgt)
     for name, lines in ((args.src, src), (args.tgt, tgt)):
         if not any(line.strip() for line in lines):

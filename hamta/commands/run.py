@@ -42,10 +42,12 @@ def _covered(shares: dict[str, float]) -> str:
 
 def _print_table(rows: list[dict], out) -> None:
     """A plain fixed-width table: it must read well in any terminal and in a CI log."""
+    from hamta.io import printable
+
     head = ("document", "lang", "sent", "boiler", "translated", "cache/given", "covered by")
     body = [
         (
-            r["doc"] + (" (untranslated)" if r["untranslated"] else ""),
+            printable(r["doc"]) + (" (untranslated)" if r["untranslated"] else ""),
             r["lang"],
             str(r["sentences"]),
             str(r["boilerplate"]),
@@ -61,7 +63,7 @@ def _print_table(rows: list[dict], out) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from hamta.commands.translate import translator_settings
+    from hamta.commands.translate import SkipReporter, translator_settings
     from hamta.pipeline import STAGES, run_pipeline
     from hamta.translate.distributed import ray_options_from_args
 
@@ -71,6 +73,7 @@ def run(args: argparse.Namespace) -> int:
         if not quiet:
             print(f"[{number}/{len(STAGES)}] {name}: {detail}", file=sys.stderr)
 
+    skipped = SkipReporter("hamta.run")
     settings = translator_settings(args)
     model = settings.pop("model")
     engine, device = settings.pop("engine"), settings.pop("device")
@@ -88,13 +91,15 @@ def run(args: argparse.Namespace) -> int:
         similarity=args.similarity,
         progress=not quiet,
         on_stage=on_stage,
+        on_error=skipped,
     )
     if not quiet:
         _print_table(result.table(), sys.stderr)
         pairs = result.coverage.same_event_pairs()
         print(
             f"hamta run: {len(result.records)} documents, {len(result.coverage.links)} links; same event: "
-            f"{', '.join(' & '.join(p) for p in pairs) or 'none'} -> {args.output}/report.html",
+            f"{', '.join(' & '.join(p) for p in pairs) or 'none'} -> {args.output}/report.html"
+            + (f"; skipped {len(skipped.names)}: {', '.join(skipped.names)}" if skipped.names else ""),
             file=sys.stderr,
         )
-    return 0
+    return 1 if skipped.names else 0

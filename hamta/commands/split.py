@@ -33,7 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import logging
 
-    from hamta.io import read_documents
+    from hamta.io import printable, read_documents
     from hamta.records import records_to_jsonl
     from hamta.segment import segment_document
 
@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             if not first and records:
                 out.write("\n")
-            out.write("".join(r.text + "\n" for r in records))
+            out.write("".join(printable(r.text) + "\n" for r in records))
         first = first and not records
         out.flush()
     return 1 if failures else 0

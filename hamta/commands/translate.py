@@ -13,7 +13,7 @@ import argparse
 import sys
 from typing import Any
 
-__all__ = ["add_arguments", "add_model_arguments", "translator_settings", "run"]
+__all__ = ["add_arguments", "add_model_arguments", "translator_settings", "run", "SkipReporter"]
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The `hamta translate` options (defaults mirror `hamta.translate.Translator`)."""
@@ -118,11 +118,36 @@ def run(args: argparse.Namespace) -> int:
     if src_lang is not None:
         family.source_code(src_lang)
     ray_options = ray_options_from_args(args)
-    docs = load_inputs(args.inputs, args.src, args.field, args.encoding)
+    skipped = SkipReporter("hamta.translate")
+    docs = load_inputs(args.inputs, args.src, args.field, args.encoding, on_error=skipped)
+    if not docs and skipped.names:
+        from hamta.errors import InputError
+
+        raise InputError("no documents to translate: every input was skipped")
     quiet = bool(getattr(args, "quiet", False))
     with translator:
         summary = translate_documents(translator, docs, args.output, src_lang=src_lang, progress=not quiet,
                                       ray_options=ray_options)
+    summary.skipped[:0] = skipped.names  # inputs skipped while reading, then any the job skipped
     if not quiet:
         print(f"hamta translate: {summary.line(args.output)}", file=sys.stderr)
-    return 0
+    return 1 if summary.skipped else 0
+
+
+class SkipReporter:
+    """An ``on_error`` callback for batch jobs: one error line per skipped input, and their names.
+
+    Why: one bad input must never sink a batch (as in `hamta split`): the job goes on, exits 1, and its
+    summary lists what it left out.
+    """
+
+    def __init__(self, logger: str) -> None:
+        import logging
+
+        self.log = logging.getLogger(logger)
+        self.names: list[str] = []
+
+    def __call__(self, error: Exception) -> None:
+        self.names.append(str(getattr(error, "path", None) or "?"))
+        message = str(error)
+        self.log.error("%s", message if "skipped" in message else f"{message}; skipped")

@@ -28,10 +28,16 @@ __all__ = [
     "load_inputs",
     "paragraph_text",
     "output_path",
+    "output_key",
+    "claim_output",
+    "skip_or_raise",
     "write_document",
     "translate_documents",
 ]
 
+#: longest file name a document id may give: 255 bytes (most file systems) less the temp file's
+#: ``.`` + ``.en.txt`` + ``.XXXXXXXX.tmp`` that `hamta.io.write_text_atomic` adds around it
+MAX_NAME_BYTES = 225
 #: documents are translated in chunks of about this many sentences, and written after each chunk
 CHUNK_SENTENCES = 512
 
@@ -47,6 +53,7 @@ class DocumentCounts:
     from_cache: int = 0
     flagged: int = 0
     given: int = 0
+    repeated: int = 0  # sentences met earlier in this job (in any document): not counted as from cache
 
 
 @dataclass
@@ -56,6 +63,7 @@ class JobSummary:
     documents: dict[str, DocumentCounts] = field(default_factory=dict)
     flag_counts: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
+    skipped: list[str] = field(default_factory=list)  # inputs left out, each named in one error line
 
     def total(self, name: str) -> int:
         return sum(getattr(c, name) for c in self.documents.values())
@@ -68,7 +76,9 @@ class JobSummary:
             f"{len(self.documents)} documents, {self.total('sentences') - boilerplate} sentences, "
             f"{self.total('from_cache')} from cache, {self.total('translated')} translated, "
             f"{self.total('flagged')} flagged{f' ({flags})' if flags else ''}, "
+            f"{self.total('repeated')} repeated within this job, "
             f"{boilerplate} boilerplate lines kept untranslated, {self.seconds:.1f} s -> {outdir}"
+            + (f"; skipped {len(self.skipped)}: {', '.join(self.skipped)}" if self.skipped else "")
         )
 
 
@@ -87,48 +97,76 @@ def _jsonl_documents(path: Path, field: str) -> list[tuple[str, list[Any] | str]
         if field not in data or not isinstance(data[field], str):
             raise InputError(f"{path}:{lineno}: no text field {field!r} (choose it with --field)")
         doc_id = data.get("doc", data.get("id"))
+        if doc_id is not None and (not isinstance(doc_id, str | int) or isinstance(doc_id, bool)):
+            raise InputError(f"{path}:{lineno}: document id must be a string or an integer, got {doc_id!r}")
         out.append((str(doc_id) if doc_id is not None else f"{path.stem}-{lineno}", data[field]))
     return out
 
 
 def load_inputs(
-    inputs: list[str], src: str, field: str = "text", encoding: str | None = None
+    inputs: list[str],
+    src: str,
+    field: str = "text",
+    encoding: str | None = None,
+    *,
+    on_error: Callable[[InputError], None] | None = None,
 ) -> list[tuple[str, list[Any]]]:
     """Read and segment every input: ``[(doc id, sentence records)]`` in input order.
 
     .jsonl files are read here (records as they are; documents segmented); everything else goes through
-    `hamta.io.read_documents`. Duplicate document ids are an error (their outputs would collide).
+    `hamta.io.read_documents`. A document id that cannot name an output file, or whose output files
+    would be another document's (ids equal after `output_key`: ``x``, ``./x``, ``/x``), is refused.
+
+    Args:
+        on_error: without it, the first bad input raises `InputError`; with it, each bad input (an
+            unreadable file, a .jsonl with a bad line, a refused document) is passed to it and left
+            out, and the job goes on with the others. The error's ``path`` names what was left out.
     """
 
     seg_lang = src if src in ("fa", "ar", "en") else "auto"
     docs: list[tuple[str, list[Any]]] = []
+    sources: list[str] = []  # the input each document came from, for error lines
     plain: list[str] = []
 
     def flush() -> None:
         if plain:
-            for document in read_documents(list(plain), encoding=encoding):
+            for document in read_documents(list(plain), encoding=encoding, on_error=on_error):
                 docs.append((document.doc, segment_document(document, lang=seg_lang)))
+                sources.append(document.path)
             plain.clear()
 
     for item in inputs:
         if item != "-" and Path(item).suffix.lower() == ".jsonl" and Path(item).is_file():
             flush()
-            for doc_id, content in _jsonl_documents(Path(item), field):
+            try:
+                found = _jsonl_documents(Path(item), field)
+            except InputError as exc:
+                skip_or_raise(exc, item, on_error)
+                continue
+            except OSError as exc:
+                skip_or_raise(InputError(f"{item}: {exc.strerror or exc}"), item, on_error)
+                continue
+            for doc_id, content in found:
                 records = (
                     content
                     if isinstance(content, list)
                     else segment_document(Document(doc=doc_id, text=content, path=item), lang=seg_lang)
                 )
                 docs.append((doc_id, records))
+                sources.append(item)
         else:
             plain.append(item)
     flush()
-    seen: set[str] = set()
-    for doc_id, _ in docs:
-        if doc_id in seen:
-            raise InputError(f"two inputs give document id {doc_id!r}; their outputs would collide")
-        seen.add(doc_id)
-    return docs
+    kept: list[tuple[str, list[Any]]] = []
+    owners: dict[str, str] = {}
+    for (doc_id, records), source in zip(docs, sources, strict=True):
+        try:
+            claim_output(owners, doc_id)
+        except InputError as exc:
+            skip_or_raise(InputError(f"{source}: {exc}; skipped"), doc_id, on_error)
+            continue
+        kept.append((doc_id, records))
+    return kept
 
 
 def paragraph_text(records: list[Any]) -> str:
@@ -144,13 +182,46 @@ def paragraph_text(records: list[Any]) -> str:
     return "\n\n".join(" ".join(t for t in parts if t) for _, parts in sorted(paragraphs.items())) + "\n"
 
 
-def output_path(outdir: Path, doc_id: str, suffix: str) -> Path:
-    """``OUTDIR/<doc id><suffix>``; a document id that would escape OUTDIR is an error."""
+def output_key(doc_id: str) -> str:
+    """The relative path, without suffix, that a document's output files get: ``./x``, ``/x``, ``x`` and
+    ``a\\b``/``a//b``/``a/b`` each give one key, so two ids with the same key would overwrite each other.
 
-    safe = doc_id.replace("\\", "/").lstrip("/")
-    if safe in ("", ".") or any(part == ".." for part in safe.split("/")):
+    Raises:
+        InputError: an id that names no file or would escape the output folder (``..``).
+    """
+    parts = [p for p in doc_id.replace("\\", "/").split("/") if p not in ("", ".")]
+    if not parts or ".." in parts or "\0" in doc_id:
         raise InputError(f"document id {doc_id!r} cannot be used as an output file name")
-    return outdir / f"{safe}{suffix}"
+    if max(len(p.encode("utf-8")) for p in parts) > MAX_NAME_BYTES:
+        raise InputError(f"document id {doc_id[:40]!r}... is too long for a file name "
+                         f"(at most {MAX_NAME_BYTES} bytes between slashes)")
+    return "/".join(parts)
+
+
+def skip_or_raise(error: InputError, what: str, on_error: Callable[[InputError], None] | None) -> None:
+    """Raise ``error``; or, in a batch job (``on_error`` given), mark ``what`` as left out and report it."""
+    if on_error is None:
+        raise error
+    error.path = error.path or what
+    on_error(error)
+
+
+def claim_output(owners: dict[str, str], doc_id: str) -> None:
+    """Record that ``doc_id`` owns its output files in ``owners`` (output key -> doc id).
+
+    Raises:
+        InputError: the id names no file, or the files of a document claimed before.
+    """
+    key = output_key(doc_id)
+    if key in owners:
+        raise InputError(f"document id {doc_id!r} names the same output files as {owners[key]!r} "
+                         f"(give the documents distinct ids)")
+    owners[key] = doc_id
+
+
+def output_path(outdir: Path, doc_id: str, suffix: str) -> Path:
+    """``OUTDIR/<output_key(doc id)><suffix>``; a document id that would escape OUTDIR is an error."""
+    return outdir / f"{output_key(doc_id)}{suffix}"
 
 
 def write_document(outdir: Path, doc_id: str, records: Sequence[Sentence]) -> None:
@@ -182,6 +253,8 @@ def translate_documents(
     """
     from tqdm import tqdm
 
+    from hamta.translate.batching import normalize_source
+
     started = time.perf_counter()
     outdir = Path(outdir)
     summary = JobSummary()
@@ -199,6 +272,7 @@ def translate_documents(
     total = sum(c.sentences - c.boilerplate for c in summary.documents.values())
     bar = tqdm(total=total, unit="sent", desc="translating", disable=not progress or total == 0,
                file=sys.stderr, dynamic_ncols=True)
+    seen: set[tuple[str, str]] = set()
     try:
         start = 0
         while start < len(docs):
@@ -211,10 +285,15 @@ def translate_documents(
 
             def count(i: int, result: Any, flat: list[Sentence] = flat) -> None:
                 counts = summary.documents[flat[i].doc]
-                if result.from_cache and (flat[i].doc, flat[i].idx) not in fresh:  # fresh: done on Ray now
+                lang = src_lang or flat[i].lang
+                key = (lang, normalize_source(flat[i].text, lang))
+                if key in seen:  # met earlier in this job: neither new work nor found in the cache
+                    counts.repeated += 1
+                elif result.from_cache and (flat[i].doc, flat[i].idx) not in fresh:  # fresh: done on Ray now
                     counts.from_cache += 1
                 else:
                     counts.translated += 1
+                seen.add(key)
                 if result.flags:
                     counts.flagged += 1
                     summary.flag_counts.update(result.flags)
