@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from hamta.errors import HamtaError, InputError
+from hamta.wording import plural
 from hamta.records import Sentence
 from hamta.translate.job import DocumentCounts, JobSummary
 
@@ -71,17 +72,44 @@ class PipelineResult:
         return rows
 
 
+def _given_records(
+    paths: Sequence[str], docs: dict[str, list[Sentence]], untranslated: set[str], summary: JobSummary
+) -> None:
+    """Record files given to a run with ``translations``: used as they are; without `en`, untranslated."""
+    from hamta.records import read_records
+
+    for path in paths:
+        grouped: dict[str, list[Sentence]] = {}
+        for rec in read_records(path):
+            grouped.setdefault(rec.doc, []).append(rec)
+        for doc_id, recs in grouped.items():
+            if doc_id in docs:
+                raise InputError(f"two inputs give document id {doc_id!r}; their outputs would collide")
+            docs[doc_id] = recs
+            content = [r for r in recs if not r.boilerplate]
+            if not any(r.en for r in content):
+                log.warning("%s: records of %s carry no English; it stays untranslated and unlinked",
+                            path, doc_id)
+                untranslated.add(doc_id)
+            summary.documents[doc_id] = DocumentCounts(
+                sentences=len(recs), boilerplate=len(recs) - len(content),
+                given=sum(1 for r in content if r.en),
+            )
+
+
 def _segment_all(
-    inputs: Sequence[str], src: str, encoding: str | None, translations: str | Path | None
+    inputs: Sequence[str], src: str, encoding: str | None, translations: str | Path | None,
+    fields: Any = None,
 ) -> tuple[dict[str, list[Sentence]], set[str], JobSummary]:
     """Stage 1 (and, with ``translations``, stage 2): records per document."""
+    from hamta.io import is_record_file
     from hamta.translate.job import load_inputs
 
     summary = JobSummary()
     docs: dict[str, list[Sentence]] = {}
     untranslated: set[str] = set()
     if translations is None:
-        for doc_id, recs in load_inputs(list(inputs), src, encoding=encoding):
+        for doc_id, recs in load_inputs(list(inputs), src, encoding=encoding, fields=fields):
             docs[doc_id] = recs
         return docs, untranslated, summary
 
@@ -93,7 +121,10 @@ def _segment_all(
     if not folder.is_dir():
         raise InputError(f"--translations {translations}: not a directory")
     lang = src if src in ("fa", "ar", "en") else "auto"
-    for doc in read_documents(list(inputs), encoding=encoding):
+    record_files = [i for i in inputs if i != "-" and is_record_file(i)]
+    _given_records(record_files, docs, untranslated, summary)
+    articles = [i for i in inputs if i not in record_files]
+    for doc in read_documents(articles, encoding=encoding, fields=fields) if articles else ():
         if doc.doc in docs:
             raise InputError(f"two inputs give document id {doc.doc!r}; their outputs would collide")
         try:
@@ -106,6 +137,7 @@ def _segment_all(
         if found is None:
             untranslated.add(doc.doc)
             found = segment_document(doc, lang)
+        found = [r.with_metadata(doc.metadata()) for r in found]
         docs[doc.doc] = found
         content = [r for r in found if not r.boilerplate]
         summary.documents[doc.doc] = DocumentCounts(
@@ -130,6 +162,8 @@ def run_pipeline(
     similarity: str | None = None,
     progress: bool = False,
     on_stage: Callable[[int, str, str], None] | None = None,
+    fields: Any = None,
+    coverage_options: dict[str, Any] | None = None,
 ) -> PipelineResult:
     """Run every stage on ``inputs`` and write all outputs into ``outdir``.
 
@@ -145,6 +179,8 @@ def run_pipeline(
         similarity: sentence similarity for linking (default lexical; or a sentence-transformers model).
         progress: progress bars on stderr.
         on_stage: called as ``on_stage(number, name, detail)`` when a stage finishes.
+        fields: a `hamta.io.ExportFields` naming the fields of JSONL/CSV article exports.
+        coverage_options: `hamta.align.coverage.compare_coverage` options (threshold, k, ...).
     """
     from hamta.align.coverage import compare_coverage, write_coverage
     from hamta.translate.job import translate_documents, write_document
@@ -157,11 +193,11 @@ def run_pipeline(
     translator = None
     if translations is None:  # fail fast, before reading anything: the model must be usable
         translator = _open_translator(model, engine, device, src, translator_options or {})
-    docs, untranslated, summary = _segment_all(inputs, src, encoding, translations)
+    docs, untranslated, summary = _segment_all(inputs, src, encoding, translations, fields)
     if not docs:
         raise InputError("no documents to process")
     n_sent = sum(len(r) for r in docs.values())
-    stage(1, f"{len(docs)} documents, {n_sent} sentences")
+    stage(1, f"{plural(len(docs), 'document')}, {plural(n_sent, 'sentence')}")
 
     if translator is not None:
         with translator:
@@ -178,8 +214,9 @@ def run_pipeline(
         stage(2, f"existing translations from {translations}; untranslated: {len(untranslated)}")
 
     all_records = [r for recs in docs.values() for r in recs]
-    coverage = compare_coverage(all_records, similarity=similarity, progress=progress, unlinked=untranslated)
-    stage(3, f"{len(coverage.links)} links, {len(coverage.clusters)} fact clusters, "
+    coverage = compare_coverage(all_records, similarity=similarity, progress=progress, unlinked=untranslated,
+                                **(coverage_options or {}))
+    stage(3, f"{plural(len(coverage.links), 'link')}, {plural(len(coverage.clusters), 'fact cluster')}, "
              f"same event: {', '.join('–'.join(p) for p in coverage.same_event_pairs()) or 'none'}")
     paths = tuple(write_coverage(coverage, outdir, report=True))
     stage(4, str(outdir / "report.html"))

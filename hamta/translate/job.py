@@ -92,13 +92,17 @@ def _jsonl_documents(path: Path, field: str) -> list[tuple[str, list[Any] | str]
 
 
 def load_inputs(
-    inputs: list[str], src: str, field: str = "text", encoding: str | None = None
+    inputs: list[str], src: str, field: str = "text", encoding: str | None = None, fields: Any = None
 ) -> list[tuple[str, list[Any]]]:
     """Read and segment every input: ``[(doc id, sentence records)]`` in input order.
 
-    .jsonl files are read here (records as they are; documents segmented); everything else goes through
+    JSONL files of hamta sentence records are read here, as they are; everything else (text, web pages,
+    JSONL/CSV exports whose fields `fields` names, a `hamta.io.ExportFields`) goes through
     `hamta.io.read_documents`. Duplicate document ids are an error (their outputs would collide).
     """
+    from hamta.io import ExportFields, is_record_file
+
+    fields = fields or ExportFields(text=field)
 
     seg_lang = src if src in ("fa", "ar", "en") else "auto"
     docs: list[tuple[str, list[Any]]] = []
@@ -106,12 +110,12 @@ def load_inputs(
 
     def flush() -> None:
         if plain:
-            for document in read_documents(list(plain), encoding=encoding):
+            for document in read_documents(list(plain), encoding=encoding, fields=fields):
                 docs.append((document.doc, segment_document(document, lang=seg_lang)))
             plain.clear()
 
     for item in inputs:
-        if item != "-" and Path(item).suffix.lower() == ".jsonl" and Path(item).is_file():
+        if item != "-" and is_record_file(item):
             flush()
             for doc_id, content in _jsonl_documents(Path(item), field):
                 records = (
