@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from hamta.errors import HamtaError, InputError
-from hamta.wording import plural
 from hamta.records import Sentence
 from hamta.translate.job import DocumentCounts, JobSummary
+from hamta.wording import plural
 
 __all__ = ["run_pipeline", "PipelineResult", "STAGES"]
 

@@ -13,11 +13,12 @@ Example:
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from typing import Any
 
 from hamta.align.coverage import CoverageResult
 from hamta.align.view import ArticleInfo, CoverageView, coverage_view
+from hamta.records import Sentence
 from hamta.wording import plural
 
 __all__ = ["render_report", "heat_color"]
@@ -34,14 +35,25 @@ def heat_color(value: float) -> str:
     return f"rgb({r},{g},{b})"
 
 
-def _article(a: ArticleInfo) -> dict[str, Any]:
+#: words of the first sentence shown where an article has no known title
+_LEAD_WORDS = 12
+
+
+def _article(a: ArticleInfo, records: list[Sentence]) -> dict[str, Any]:
     hover = " · ".join(x for x in (a.title, a.date, a.url, f"id {a.doc}") if x)
-    return {**a.to_dict(), "label": a.label, "hover": hover, "dir": "rtl" if a.lang in _RTL else "auto"}
+    first = next((r for r in records if not r.boilerplate and r.text.strip()), None)
+    words = ((first.en or first.text) if first else "").split()
+    lead = " ".join(words[:_LEAD_WORDS]) + (" …" if len(words) > _LEAD_WORDS else "")
+    return {**a.to_dict(), "label": a.label, "hover": hover, "lead": lead,
+            "dir": "rtl" if a.lang in _RTL else "auto"}
 
 
 def _context(result: CoverageResult, view: CoverageView, title: str) -> dict[str, Any]:
     cluster_of = {m: c.id for c in result.clusters for m in c.members}
-    articles = {d: _article(a) for d, a in view.articles.items()}
+    by_doc: dict[str, list[Sentence]] = defaultdict(list)
+    for r in result.records:
+        by_doc[r.doc].append(r)
+    articles = {d: _article(a, by_doc[d]) for d, a in view.articles.items()}
 
     def sent(doc: str, idx: int) -> dict[str, Any]:
         r = view.records.get((doc, idx))
@@ -71,8 +83,7 @@ def _context(result: CoverageResult, view: CoverageView, title: str) -> dict[str
                 "diag": a == b}
 
     matrix = [{"article": articles[a], "cells": [cell(a, b) for b in result.docs]} for a in result.docs]
-    full = [{"article": articles[d], "rows": [sent(r.doc, r.idx) for r in result.records if r.doc == d]}
-            for d in result.docs]
+    full = [{"article": articles[d], "rows": [sent(r.doc, r.idx) for r in by_doc[d]]} for d in result.docs]
     flags = Counter(f for r in result.records for f in r.flags)
     return {
         "title": title, "articles": list(articles.values()), "events": events, "alone": alone,
