@@ -34,8 +34,11 @@ EXIT_INTERRUPTED = 130
 
 def build_parser() -> argparse.ArgumentParser:
     """The top-level parser with one subparser per available command."""
+    from hamta.commands.common import HelpFormatter
+
     parser = argparse.ArgumentParser(
         prog="hamta",
+        formatter_class=HelpFormatter,
         description="Translate Persian/Arabic news into English, align sentences across sources, "
         "compare coverage, and score translations.",
     )
@@ -50,8 +53,15 @@ def build_parser() -> argparse.ArgumentParser:
             if exc.name == module_name:  # command not built yet: leave it out of the parser
                 continue
             raise
-        cmd = sub.add_parser(name, help=help_text, description=(module.__doc__ or help_text).strip())
+        cmd = sub.add_parser(name, help=help_text, description=(module.__doc__ or help_text).strip(),
+                             formatter_class=HelpFormatter)
         module.add_arguments(cmd)
+        cmd.formatter_class = HelpFormatter  # whatever the module set: defaults shown as values
+        # -v/-q after the subcommand too; merged with the ones before it in `main`
+        cmd.add_argument("-v", "--verbose", action="count", default=0, dest="verbose_sub",
+                         help="more log output (-vv: debug); also before the subcommand")
+        cmd.add_argument("-q", "--quiet", action="store_true", dest="quiet_sub",
+                         help="only errors; no progress bars; also before the subcommand")
         cmd.set_defaults(_run=module.run)
     return parser
 
@@ -70,6 +80,42 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
     root = logging.getLogger("hamta")
     root.handlers[:] = [handler]
     root.setLevel(level)
+    root.propagate = False
+    _quiet_third_party(verbose > 0 and not quiet, handler)
+
+
+#: environment settings that keep libraries' own warnings and progress bars out of hamta's output
+_QUIET_ENV = {
+    "TRANSFORMERS_VERBOSITY": "error",
+    "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+    "TRANSFORMERS_NO_ADVISORY_WARNINGS": "1",
+    "TOKENIZERS_PARALLELISM": "false",
+}
+#: seconds before any progress bar appears: short work shows none
+PROGRESS_DELAY_S = 2
+
+
+def _quiet_third_party(show: bool, handler: logging.Handler) -> None:
+    """Without -v, other libraries' warnings and log lines stay out of hamta's output; with -v they show.
+
+    Why: a user reading `hamta run` output should see hamta's lines only; a developer chasing a problem
+    passes -v and sees everything. Progress bars (tqdm) start only after `PROGRESS_DELAY_S`.
+    """
+    import os
+    import warnings
+
+    os.environ.setdefault("TQDM_DELAY", str(PROGRESS_DELAY_S))
+    others = logging.getLogger()
+    if show:
+        others.handlers[:] = [handler]
+        others.setLevel(logging.WARNING)
+        logging.captureWarnings(True)
+        return
+    for key, value in _QUIET_ENV.items():
+        os.environ.setdefault(key, value)
+    warnings.filterwarnings("ignore")
+    # a handler on the root logger keeps logging's last-resort stderr handler from printing them
+    others.handlers[:] = [logging.NullHandler()]
 
 
 def _one_line(exc: BaseException) -> str:
@@ -83,6 +129,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.verbose += vars(args).pop("verbose_sub", 0)
+    args.quiet = args.quiet or vars(args).pop("quiet_sub", False)
     if not getattr(args, "_run", None):
         parser.print_help()
         return EXIT_USER_ERROR

@@ -45,7 +45,9 @@ class PipelineResult:
     paths: tuple[Path, ...]
 
     def table(self) -> list[dict[str, Any]]:
-        """One row per document for the terminal summary."""
+        """One row per document for the terminal summary (``translated`` counts as the report does)."""
+        from hamta.align.view import english_count
+
         rows = []
         for doc, recs in self.records.items():
             counts = self.summary.documents.get(doc, DocumentCounts())
@@ -62,7 +64,8 @@ class PipelineResult:
                     "lang": langs.most_common(1)[0][0] if langs else "-",
                     "sentences": len(recs),
                     "boilerplate": len(recs) - len(content),
-                    "translated": counts.translated,
+                    "translated": english_count(recs),
+                    "new": counts.translated,
                     "from_cache": counts.from_cache,
                     "given": counts.given,
                     "covered_by": covered,
@@ -164,6 +167,7 @@ def run_pipeline(
     on_stage: Callable[[int, str, str], None] | None = None,
     fields: Any = None,
     coverage_options: dict[str, Any] | None = None,
+    report: bool = True,
 ) -> PipelineResult:
     """Run every stage on ``inputs`` and write all outputs into ``outdir``.
 
@@ -181,6 +185,7 @@ def run_pipeline(
         on_stage: called as ``on_stage(number, name, detail)`` when a stage finishes.
         fields: a `hamta.io.ExportFields` naming the fields of JSONL/CSV article exports.
         coverage_options: `hamta.align.coverage.compare_coverage` options (threshold, k, ...).
+        report: write report.html.
     """
     from hamta.align.coverage import compare_coverage, write_coverage
     from hamta.translate.job import translate_documents, write_document
@@ -218,8 +223,8 @@ def run_pipeline(
                                 **(coverage_options or {}))
     stage(3, f"{plural(len(coverage.links), 'link')}, {plural(len(coverage.clusters), 'fact cluster')}, "
              f"same event: {', '.join('–'.join(p) for p in coverage.same_event_pairs()) or 'none'}")
-    paths = tuple(write_coverage(coverage, outdir, report=True))
-    stage(4, str(outdir / "report.html"))
+    paths = tuple(write_coverage(coverage, outdir, report=report))
+    stage(4, str(paths[-1]))
     return PipelineResult(
         records=docs, summary=summary, untranslated=tuple(sorted(untranslated)), coverage=coverage,
         paths=paths,
