@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import logging
 import os
 import re
@@ -292,9 +293,11 @@ def _read_page(data: bytes, path: str, doc_id: str, encoding: str | None) -> Doc
 def _export_rows(data: bytes, path: str, encoding: str | None) -> Iterator[tuple[int, dict[str, Any]]]:
     text = decode_bytes(data, path, encoding)
     if Path(path).suffix.lower() == ".csv":
-        reader = csv.DictReader(text.splitlines())
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        start = 2  # the line a row starts on (a quoted field may span lines)
         for row in reader:
-            yield reader.line_num, row
+            yield start, row
+            start = reader.line_num + 1
     else:
         yield from parse_jsonl(text.splitlines(), path)
 
