@@ -13,6 +13,7 @@ import ast
 import importlib.util
 import sys
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 __all__ = [
@@ -48,11 +49,15 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
 def module_constant(module: str, name: str) -> Any:
     """A module-level literal constant read from the module's source without importing it (so that
     `--help` shows the linker's default threshold without loading numpy); None if not found."""
-    spec = importlib.util.find_spec(module)
-    if spec is None or not spec.origin:
+    # the path from the top package's folder: find_spec on a submodule would import its parent package
+    top, *rest = module.split(".")
+    spec = importlib.util.find_spec(top)
+    if spec is None or not spec.submodule_search_locations:
         return None
-    with open(spec.origin, encoding="utf-8") as handle:
-        tree = ast.parse(handle.read())
+    path = Path(next(iter(spec.submodule_search_locations)), *rest).with_suffix(".py")
+    if not path.is_file():
+        return None
+    tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in tree.body:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
             node, ast.AnnAssign) and node.value is not None else []

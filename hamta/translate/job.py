@@ -20,6 +20,7 @@ from hamta.errors import InputError
 from hamta.io import read_documents, write_text_atomic
 from hamta.records import Document, Sentence, iter_jsonl, records_to_jsonl
 from hamta.segment import segment_document
+from hamta.wording import plural
 
 __all__ = [
     "CHUNK_SENTENCES",
@@ -65,7 +66,8 @@ class JobSummary:
         flags = ", ".join(f"{k}={v}" for k, v in sorted(self.flag_counts.items()))
         boilerplate = self.total("boilerplate")
         return (
-            f"{len(self.documents)} documents, {self.total('sentences') - boilerplate} sentences, "
+            f"{plural(len(self.documents), 'document')}, "
+            f"{plural(self.total('sentences') - boilerplate, 'sentence')}, "
             f"{self.total('from_cache')} from cache, {self.total('translated')} translated, "
             f"{self.total('flagged')} flagged{f' ({flags})' if flags else ''}, "
             f"{boilerplate} boilerplate lines kept untranslated, {self.seconds:.1f} s -> {outdir}"
