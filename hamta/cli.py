@@ -80,8 +80,7 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
     root = logging.getLogger("hamta")
     root.handlers[:] = [handler]
     root.setLevel(level)
-    root.propagate = False
-    _quiet_third_party(verbose > 0 and not quiet, handler)
+    _quiet_third_party(verbose > 0 and not quiet)
 
 
 #: environment settings that keep libraries' own warnings and progress bars out of hamta's output
@@ -95,7 +94,7 @@ _QUIET_ENV = {
 PROGRESS_DELAY_S = 2
 
 
-def _quiet_third_party(show: bool, handler: logging.Handler) -> None:
+def _quiet_third_party(show: bool) -> None:
     """Without -v, other libraries' warnings and log lines stay out of hamta's output; with -v they show.
 
     Why: a user reading `hamta run` output should see hamta's lines only; a developer chasing a problem
@@ -106,16 +105,20 @@ def _quiet_third_party(show: bool, handler: logging.Handler) -> None:
 
     os.environ.setdefault("TQDM_DELAY", str(PROGRESS_DELAY_S))
     others = logging.getLogger()
+    others.handlers[:] = [h for h in others.handlers if not getattr(h, "hamta_third_party", False)]
     if show:
-        others.handlers[:] = [handler]
-        others.setLevel(logging.WARNING)
+        handler: logging.Handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(_OneLineFormatter())
+        handler.addFilter(lambda record: not record.name.startswith("hamta"))  # hamta's own: printed above
         logging.captureWarnings(True)
-        return
-    for key, value in _QUIET_ENV.items():
-        os.environ.setdefault(key, value)
-    warnings.filterwarnings("ignore")
-    # a handler on the root logger keeps logging's last-resort stderr handler from printing them
-    others.handlers[:] = [logging.NullHandler()]
+    else:
+        for key, value in _QUIET_ENV.items():
+            os.environ.setdefault(key, value)
+        warnings.filterwarnings("ignore")
+        # a handler on the root logger keeps logging's last-resort stderr handler from printing them
+        handler = logging.NullHandler()
+    handler.hamta_third_party = True  # type: ignore[attr-defined]
+    others.addHandler(handler)
 
 
 def _one_line(exc: BaseException) -> str:
