@@ -137,6 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "_run", None):
         parser.print_help()
         return EXIT_USER_ERROR
+    saved = _LoggingState()
     _setup_logging(args.verbose, args.quiet)
     try:
         return int(args._run(args) or 0)
@@ -155,6 +156,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # e.g. `hamta split x | head`
         return 0
+    finally:
+        saved.restore()
+
+
+class _LoggingState:
+    """The logging and warning settings `main` changes, restored when it returns, so that calling `main`
+    from Python (a notebook, a test) leaves the caller's logging as it was."""
+
+    def __init__(self) -> None:
+        import warnings
+
+        self.hamta = logging.getLogger("hamta")
+        self.handlers, self.level = list(self.hamta.handlers), self.hamta.level
+        self.root_handlers = list(logging.getLogger().handlers)
+        self.filters = list(warnings.filters)
+
+    def restore(self) -> None:
+        import warnings
+
+        self.hamta.handlers[:] = self.handlers
+        self.hamta.setLevel(self.level)
+        logging.getLogger().handlers[:] = self.root_handlers
+        warnings.filters[:] = self.filters
+        logging.captureWarnings(False)
 
 
 if __name__ == "__main__":  # pragma: no cover

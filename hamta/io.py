@@ -240,7 +240,8 @@ def read_manifest(path: str | Path) -> dict[str, dict[str, str | None]]:
         InputError: no header naming a document column (one line, naming the file).
     """
     path = Path(path)
-    rows = list(csv.reader(decode_bytes(path.read_bytes(), str(path)).splitlines(), delimiter="\t"))
+    text = decode_bytes(path.read_bytes(), str(path))
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter="\t", quoting=csv.QUOTE_NONE))
     if not rows:
         return {}
     header = [h.strip().lower() for h in rows[0]]
@@ -299,7 +300,7 @@ def _export_rows(data: bytes, path: str, encoding: str | None) -> Iterator[tuple
             yield start, row
             start = reader.line_num + 1
     else:
-        yield from parse_jsonl(text.splitlines(), path)
+        yield from parse_jsonl(text.split("\n"), path)  # not splitlines: U+2028 may sit inside a string
 
 
 def _read_export(data: bytes, path: str, encoding: str | None, fields: ExportFields) -> Iterator[Document]:

@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from hamta.cli import main
 from hamta.errors import InputError
@@ -185,3 +187,48 @@ def test_run_on_saved_pages_names_articles_by_outlet(tmp_path) -> None:
     for outlet in ("شیعه نیوز", "الوفاق", "Persian Tech Wire (fixture)"):
         assert outlet in html
     assert "Who reported what" in html and "2015-10-28" in html
+
+
+_meta = st.one_of(st.none(), st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")),
+                                      min_size=1, max_size=20).filter(lambda s: s.strip() == s and s.strip()))
+_text = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=60).filter(
+    lambda s: s.strip())
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.fixed_dictionaries({"text": _text, "outlet": _meta, "title": _meta}), min_size=1,
+                     max_size=5), suffix=st.sampled_from([".jsonl", ".csv"]))
+def test_export_rows_round_trip(tmp_path, rows, suffix) -> None:
+    path = tmp_path / f"rows{suffix}"
+    write_export(path, [{k: ("" if v is None else v) for k, v in r.items()} for r in rows])
+    docs = list(read_documents([str(path)]))
+    assert [d.text for d in docs] == [r["text"] for r in rows]
+    def clean(value: str | None) -> str | None:
+        return " ".join(value.split()) or None if value else None
+
+    assert [(d.outlet, d.title) for d in docs] == [(clean(r["outlet"]), clean(r["title"])) for r in rows]
+    assert [d.doc for d in docs] == [f"rows-{i}" for i in _start_lines(path, len(rows))]
+
+
+def _start_lines(path: Path, n: int) -> list[int]:
+    """Line each row starts on: JSONL one per line; CSV after the header, a quoted field may span lines."""
+    if path.suffix == ".jsonl":
+        return list(range(1, n + 1))
+    reader = csv.reader(path.read_text(encoding="utf-8").splitlines(keepends=True))
+    next(reader)
+    starts, start = [], 2
+    for _ in reader:
+        starts.append(start)
+        start = reader.line_num + 1
+    return starts
+
+
+@settings(max_examples=60, deadline=None)
+@given(outlet=_meta, title=_meta, date=st.one_of(st.none(), st.dates().map(lambda d: d.isoformat())),
+       url=_meta, en=st.one_of(st.none(), _text))
+def test_sentence_record_round_trips_with_metadata(outlet, title, date, url, en) -> None:
+    from hamta.records import Sentence
+
+    rec = Sentence("d", 0, "x", 0, 1, "fa", en=en, outlet=outlet, title=title, date=date, url=url)
+    data = json.loads(json.dumps(rec.to_dict(), ensure_ascii=False))
+    assert data["en"] == (en or "") and Sentence.from_dict(data) == rec
