@@ -81,3 +81,37 @@ def test_facts_csv_opens_as_a_spreadsheet_table(run_out: Path) -> None:
     assert {r["outlet"] for r in rows if r["doc"] == "001_4fe6c4b4a26e7727"} == {
         "Shia News (شیعه نیوز), citing IRNA"}
     assert all(r["sentence"] and r["english"] for r in rows)
+
+
+def test_translate_writer_has_every_field(tmp_path: Path) -> None:
+    from hamta.records import Document
+    from hamta.segment import segment_document
+    from hamta.translate.job import write_document
+
+    doc = Document("x", "Hello there. How are you?", outlet="Daily", date="2021-05-06")
+    records = segment_document(doc, "en")
+    write_document(tmp_path, "x", [records[0].with_translation("Hi."), records[1]])
+    rows = [json.loads(x) for x in (tmp_path / "x.jsonl").read_text("utf-8").splitlines()]
+    assert [list(r) for r in rows] == [documented("Sentence records (`X.jsonl`, `hamta split -f jsonl`)")] * 2
+    assert [r["en"] for r in rows] == ["Hi.", ""] and {r["outlet"] for r in rows} == {"Daily"}
+
+
+def test_align_jsonl_beads(tmp_path: Path, capsys) -> None:
+    src, tgt = tmp_path / "a.txt", tmp_path / "b.txt"
+    src.write_text("One cat sat.\nTwo dogs ran.\n", encoding="utf-8")
+    tgt.write_text("One cat sat.\nTwo dogs ran.\n", encoding="utf-8")
+    assert main(["-q", "align", str(src), str(tgt), "-f", "jsonl"]) == 0
+    beads = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert beads and all(list(b) == documented("Beads (`hamta align -f jsonl`)") for b in beads)
+
+
+def test_score_segments_have_every_field(tmp_path: Path) -> None:
+    ref, hyp = tmp_path / "ref.en", tmp_path / "sys.en"
+    ref.write_text("the cat sat on the mat\na dog ran\n", encoding="utf-8")
+    hyp.write_text("the cat sat on a mat\na dog ran\n", encoding="utf-8")
+    out = tmp_path / "seg.jsonl"
+    assert main(["-q", "score", "-r", str(ref), str(hyp), "--segments", str(out)]) == 0
+    fields = documented("Segment scores (`hamta score --segments FILE.jsonl`)")
+    rows = [json.loads(x) for x in out.read_text("utf-8").splitlines()]
+    assert len(rows) == 2 and all(list(r)[: len(fields)] == fields for r in rows)
+    assert all(r["doc"] is None and len(r) > len(fields) for r in rows)  # metric keys follow
