@@ -285,7 +285,14 @@ class _Manifests:
 def _read_page(data: bytes, path: str, doc_id: str, encoding: str | None) -> Document:
     from hamta.webpage import declared_charset, extract_page
 
-    html = decode_bytes(data, path, encoding or declared_charset(data))
+    declared = None if encoding else declared_charset(data)
+    try:
+        html = decode_bytes(data, path, encoding or declared)
+    except InputError:
+        if not declared:
+            raise
+        log.warning("%s: does not decode as %s, the charset it declares; detecting instead", path, declared)
+        html = decode_bytes(data, path)
     page = extract_page(html, path)
     return Document(doc=doc_id, text=page.text, path=path, outlet=page.outlet, title=page.title,
                     date=page.date, url=page.url)

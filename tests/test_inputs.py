@@ -232,3 +232,26 @@ def test_sentence_record_round_trips_with_metadata(outlet, title, date, url, en)
     rec = Sentence("d", 0, "x", 0, 1, "fa", en=en, outlet=outlet, title=title, date=date, url=url)
     data = json.loads(json.dumps(rec.to_dict(), ensure_ascii=False))
     assert data["en"] == (en or "") and Sentence.from_dict(data) == rec
+
+
+ARTICLE = "وقال الوزير إن المشروع سيكتمل في العام المقبل. وأضاف أن العمل مستمر في بغداد والبصرة."
+
+
+@pytest.mark.parametrize(
+    ("head", "encoding"),
+    [
+        ('<meta charset="windows-1256">', "cp1256"),
+        ('<meta http-equiv="Content-Type" content="text/html; charset=UTF-8">', "utf-8"),
+        ("", "cp1256"),  # nothing declared: detected as for text files
+        ('<meta charset="no-such-charset">', "utf-8"),  # unknown: warned, then detected
+        ('<meta charset="utf-8">', "cp1256"),  # a page that lies about its charset: detected
+    ],
+)
+def test_page_encodings(tmp_path, head, encoding) -> None:
+    pytest.importorskip("trafilatura")
+    page = tmp_path / "p.htm"
+    html = (f"<html><head>{head}<title>خبر</title></head><body><nav>الرئيسية</nav>"
+            f"<article><p>{ARTICLE}</p><p>{ARTICLE[:45]}</p></article></body></html>")
+    page.write_bytes(html.encode(encoding))
+    doc = next(iter(read_documents([str(tmp_path)])))
+    assert doc.doc == "p" and ARTICLE in doc.text
