@@ -24,6 +24,8 @@ from hamta.wording import plural
 __all__ = ["render_report", "heat_color"]
 
 _RTL = {"fa", "ar"}
+#: look-alike pairs listed in the report (the most similar first); coverage.json has them all
+MAX_LOOKALIKES = 30
 
 
 def heat_color(value: float) -> str:
@@ -75,7 +77,8 @@ def _context(result: CoverageResult, view: CoverageView, title: str) -> dict[str
             "evidence": [{**x.to_dict(), "a": articles[x.doc_a], "b": articles[x.doc_b]} for x in e.evidence],
         })
     alone = [articles[d] for d, a in view.articles.items() if a.event is None]
-    apart = [{**x.to_dict(), "a": articles[x.doc_a], "b": articles[x.doc_b]} for x in view.lookalikes]
+    apart = [{**x.to_dict(), "a": articles[x.doc_a], "b": articles[x.doc_b]}
+             for x in view.lookalikes[:MAX_LOOKALIKES]]
 
     def cell(a: str, b: str) -> dict[str, Any]:
         value = result.coverage[a][b]
@@ -87,8 +90,8 @@ def _context(result: CoverageResult, view: CoverageView, title: str) -> dict[str
     flags = Counter(f for r in result.records for f in r.flags)
     return {
         "title": title, "articles": list(articles.values()), "events": events, "alone": alone,
-        "apart": apart, "n_apart_other": len(view.decisions) - len(view.lookalikes)
-        - sum(1 for x in view.decisions if x.same_event),
+        "apart": apart, "n_apart_more": len(view.lookalikes) - len(apart),
+        "n_apart_other": sum(1 for x in view.decisions if not x.same_event) - len(view.lookalikes),
         "matrix": matrix, "full": full, "flags": sorted(flags.items()),
         "n_docs": len(result.docs), "n_events": len(view.events), "n_links": len(result.links),
         "n_clusters": len(result.clusters),

@@ -37,8 +37,8 @@ __all__ = [
 FACTS_CSV_COLUMNS: tuple[str, ...] = (
     "event", "fact", "doc", "outlet", "date", "title", "url", "idx", "lang", "sentence", "english", "flags",
 )
-#: a pair kept apart counts as a look-alike (shown with its reasons) from this event score up, or when the
-#: linker gives any reason at all
+#: a pair kept apart counts as a look-alike (shown with the linker's reasons) from this same-event score
+#: up; below it the two articles share next to nothing
 LOOKALIKE_MIN_SCORE = 0.05
 
 
@@ -241,7 +241,7 @@ def coverage_view(result: Any) -> CoverageView:
             unique=len(result.unique.get(d, ())), event=event_of.get(d),
         )
     lookalikes = tuple(
-        sorted((d for d in decisions if not d.same_event and (d.reasons or d.score >= LOOKALIKE_MIN_SCORE)),
-               key=lambda d: -d.score)
+        sorted((d for d in decisions if not d.same_event and d.score >= LOOKALIKE_MIN_SCORE),
+               key=lambda d: (-d.score, d.doc_a, d.doc_b))
     )
     return CoverageView(articles, tuple(decisions), tuple(events), lookalikes, records)
