@@ -28,8 +28,10 @@ __all__ = [
     "show_progress",
 ]
 
-#: the linker module whose defaults `--help` shows
-_LINKER = "hamta.align.links"
+#: where the linker's defaults live: fitted models shipped as data (hamta/data/*_model.json) or, in the
+#: linker before them, constants of hamta.align.links; the neighbour count in either module
+_LINK_MODEL, _EVENT_MODEL = "link_model.json", "event_model.json"
+_LINKER_MODULES = ("hamta.align.neighbours", "hamta.align.links")
 
 
 class HelpFormatter(argparse.RawDescriptionHelpFormatter):
@@ -69,9 +71,29 @@ def module_constant(module: str, name: str) -> Any:
     return None
 
 
-def _default_text(name: str, fallback: str = "the linker's default") -> str:
-    value = module_constant(_LINKER, name)
-    return f"default: {value}" if value is not None else fallback
+@cache
+def model_default(model: str, key: str) -> float | None:
+    """A fitted default from a shipped model file (``threshold``, or a name in its ``constants``), read
+    as plain JSON so that `--help` loads no numpy; None if the file or key is missing."""
+    import json
+    from importlib import resources
+
+    if not model:
+        return None
+    try:
+        data = json.loads(resources.files("hamta.data").joinpath(model).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ModuleNotFoundError, NotADirectoryError, json.JSONDecodeError):
+        return None
+    value = data.get(key, data.get("constants", {}).get(key))
+    return float(value) if isinstance(value, (int, float)) else None
+
+
+def linker_default(model: str, key: str, constant: str) -> str:
+    """``default: X`` for a linker option: from the shipped model file, else the linker's constant."""
+    value = model_default(model, key)
+    if value is None:
+        value = next((v for m in _LINKER_MODULES if (v := module_constant(m, constant)) is not None), None)
+    return f"default: {value:.3g}" if isinstance(value, (int, float)) else "default: the linker's"
 
 
 def add_similarity_argument(parser: argparse.ArgumentParser) -> None:
@@ -94,19 +116,23 @@ def add_coverage_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("linking and report")
     add_similarity_argument(group)  # type: ignore[arg-type]
     group.add_argument("--threshold", type=float, default=None, metavar="X",
-                       help="minimum link score: margin + entity evidence; higher = fewer, surer links "
-                       f"({_default_text('DEFAULT_THRESHOLD')})")
+                       help="link score at or above which two sentences are linked; higher = fewer, surer "
+                       f"links ({linker_default(_LINK_MODEL, 'threshold', 'DEFAULT_THRESHOLD')})")
     group.add_argument("--event-threshold", type=float, default=None, metavar="X",
-                       help="minimum same-event score of a document pair "
-                       f"({_default_text('DEFAULT_EVENT_THRESHOLD')})")
+                       help="same-event score at or above which two articles are one event "
+                       f"({linker_default(_EVENT_MODEL, 'threshold', 'DEFAULT_EVENT_THRESHOLD')})")
+    group.add_argument("--max-gap-days", type=float, default=None, metavar="DAYS",
+                       help="event dates further apart than this rule two articles out "
+                       f"({linker_default(_EVENT_MODEL, 'max_gap_days', 'DEFAULT_MAX_GAP_DAYS')})")
     group.add_argument("-k", type=int, default=None, metavar="N",
-                       help=f"neighbours for margin scoring ({_default_text('DEFAULT_K')})")
+                       help=f"neighbours for margin scoring ({linker_default('', '', 'DEFAULT_K')})")
     group.add_argument("--no-report", action="store_true", help="skip report.html")
 
 
 def coverage_options(args: argparse.Namespace) -> dict[str, Any]:
     """`compare_coverage` keyword options from `add_coverage_arguments` (only those given)."""
-    given = (("threshold", args.threshold), ("k", args.k), ("event_threshold", args.event_threshold))
+    given = (("threshold", args.threshold), ("k", args.k), ("event_threshold", args.event_threshold),
+             ("max_gap_days", args.max_gap_days))
     return {name: value for name, value in given if value is not None}
 
 
