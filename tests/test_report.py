@@ -141,3 +141,17 @@ def test_seeds_report_in_chromium_at_both_widths(tmp_path, width) -> None:
     assert translated == ["18", "13", "15", "15", "12"]  # as the terminal table's "translated" column
     png = browser.screenshot(out / "report.html", tmp_path / f"report-{width}.png", width, 1200)
     assert browser.png_size(png) == (width, 1200)
+
+
+def test_flag_filter_runs_in_chromium(tmp_path) -> None:
+    browser = pytest.importorskip("browser", reason="tests/browser.py helper not importable")
+    browser.require_browser()
+    page = tmp_path / "report.html"
+    page.write_text(render_report(result_with(DECISIONS)), encoding="utf-8")
+    proc = browser._run(["--dump-dom", page.resolve().as_uri() + "#flag=number_mismatch"])
+    dom = proc.stdout
+    assert '<body class="filtering">' in dom
+    matched = re.findall(r'<div class="s[^"]*\bmatch\b[^"]*"[^>]*data-flags="([^"]*)"', dom)
+    assert matched and all("number_mismatch" in flags for flags in matched)
+    rows = re.findall(r'<tr class="sent-row( match)?">', dom)
+    assert rows.count(" match") == 1 and len(rows) == 7  # only a's flagged sentence stays visible
