@@ -197,7 +197,7 @@ def expand_inputs(
 class ExportFields:
     """Which field of a JSONL/CSV export row holds what (`--text-field`, `--title-field`, ...).
 
-    ``id`` names the document; a row without it is ``<file stem>-<line>``.
+    ``id`` names the document (else a ``doc`` field does); a row with neither is ``<file stem>-<line>``.
     """
 
     text: str = "text"
@@ -317,7 +317,7 @@ def _read_export(data: bytes, path: str, encoding: str | None, fields: ExportFie
         text = row.get(fields.text)
         if not isinstance(text, str):
             raise InputError(f"{path}:{lineno}: no text field {fields.text!r} (choose it with --text-field)")
-        doc_id = _clean(row.get(fields.id)) or f"{stem}-{lineno}"
+        doc_id = _clean(row.get(fields.id)) or _clean(row.get("doc")) or f"{stem}-{lineno}"
         yield Document(
             doc=doc_id, text=text, path=path, outlet=_clean(row.get(fields.outlet)),
             title=_clean(row.get(fields.title)), date=iso_date(row.get(fields.date)),

@@ -1,8 +1,9 @@
 """The sentence record: the one plain record that flows between hamta's stages.
 
-Serialised as one JSON object per line (JSONL). `split` writes doc/idx/text/start/end/lang/boilerplate
-(and para); `translate` fills `en` and `flags`. Offsets are character offsets into the *original*
-document text, so every later stage can point back to what the user gave it.
+Serialised as one JSON object per line (JSONL), every field always present (docs/formats.md). `split`
+fills doc/idx/text/start/end/lang/boilerplate/para and the article metadata (outlet, title, date, url);
+`translate` fills `en` and `flags`. Offsets are character offsets into the *original* document text, so
+every later stage can point back to what the user gave it.
 """
 
 from __future__ import annotations

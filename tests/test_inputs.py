@@ -255,3 +255,10 @@ def test_page_encodings(tmp_path, head, encoding) -> None:
     page.write_bytes(html.encode(encoding))
     doc = next(iter(read_documents([str(tmp_path)])))
     assert doc.doc == "p" and ARTICLE in doc.text
+
+
+def test_export_id_falls_back_to_doc_then_line(tmp_path) -> None:
+    path = tmp_path / "items.jsonl"
+    write_export(path, [{"doc": "first", "text": "One."}, {"id": "second", "text": "Two."},
+                        {"text": "Three."}])
+    assert [d.doc for d in read_documents([str(path)])] == ["first", "second", "items-3"]
