@@ -196,7 +196,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dry-run", action="store_true", help="print the models, write nothing")
     parser.add_argument("--similarity", default="lexical",
-                        help="the pluggable similarity: 'lexical' (default) or a sentence-transformers model; "
+                        help="the pluggable similarity: 'lexical' (default) or a sentence-transformers "
+                        "model; "
                         "models fit for another similarity go to --output and are passed to hamta with "
                         "--link-model / --event-model")
     parser.add_argument("--output", type=Path, default=DATA, help="folder for the two model files "

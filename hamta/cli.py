@@ -34,8 +34,11 @@ EXIT_INTERRUPTED = 130
 
 def build_parser() -> argparse.ArgumentParser:
     """The top-level parser with one subparser per available command."""
+    from hamta.commands.common import HelpFormatter
+
     parser = argparse.ArgumentParser(
         prog="hamta",
+        formatter_class=HelpFormatter,
         description="Translate Persian/Arabic news into English, align sentences across sources, "
         "compare coverage, and score translations.",
     )
@@ -50,8 +53,15 @@ def build_parser() -> argparse.ArgumentParser:
             if exc.name == module_name:  # command not built yet: leave it out of the parser
                 continue
             raise
-        cmd = sub.add_parser(name, help=help_text, description=(module.__doc__ or help_text).strip())
+        cmd = sub.add_parser(name, help=help_text, description=(module.__doc__ or help_text).strip(),
+                             formatter_class=HelpFormatter)
         module.add_arguments(cmd)
+        cmd.formatter_class = HelpFormatter  # whatever the module set: defaults shown as values
+        # -v/-q after the subcommand too; merged with the ones before it in `main`
+        cmd.add_argument("-v", "--verbose", action="count", default=0, dest="verbose_sub",
+                         help="more log output (-vv: debug); also before the subcommand")
+        cmd.add_argument("-q", "--quiet", action="store_true", dest="quiet_sub",
+                         help="only errors; no progress bars; also before the subcommand")
         cmd.set_defaults(_run=module.run)
     return parser
 
@@ -72,6 +82,45 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
     root = logging.getLogger("hamta")
     root.handlers[:] = [handler]
     root.setLevel(level)
+    _quiet_third_party(verbose > 0 and not quiet)
+
+
+#: environment settings that keep libraries' own warnings and progress bars out of hamta's output
+_QUIET_ENV = {
+    "TRANSFORMERS_VERBOSITY": "error",
+    "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+    "TRANSFORMERS_NO_ADVISORY_WARNINGS": "1",
+    "TOKENIZERS_PARALLELISM": "false",
+}
+#: seconds before any progress bar appears: short work shows none
+PROGRESS_DELAY_S = 2
+
+
+def _quiet_third_party(show: bool) -> None:
+    """Without -v, other libraries' warnings and log lines stay out of hamta's output; with -v they show.
+
+    Why: a user reading `hamta run` output should see hamta's lines only; a developer chasing a problem
+    passes -v and sees everything. Progress bars (tqdm) start only after `PROGRESS_DELAY_S`.
+    """
+    import os
+    import warnings
+
+    os.environ.setdefault("TQDM_DELAY", str(PROGRESS_DELAY_S))
+    others = logging.getLogger()
+    others.handlers[:] = [h for h in others.handlers if not getattr(h, "hamta_third_party", False)]
+    if show:
+        handler: logging.Handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(_OneLineFormatter())
+        handler.addFilter(lambda record: not record.name.startswith("hamta"))  # hamta's own: printed above
+        logging.captureWarnings(True)
+    else:
+        for key, value in _QUIET_ENV.items():
+            os.environ.setdefault(key, value)
+        warnings.filterwarnings("ignore")
+        # a handler on the root logger keeps logging's last-resort stderr handler from printing them
+        handler = logging.NullHandler()
+    handler.hamta_third_party = True  # type: ignore[attr-defined]
+    others.addHandler(handler)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -87,9 +136,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.verbose += vars(args).pop("verbose_sub", 0)
+    args.quiet = args.quiet or vars(args).pop("quiet_sub", False)
     if not getattr(args, "_run", None):
         parser.print_help()
         return EXIT_USER_ERROR
+    saved = _LoggingState()
     _setup_logging(args.verbose, args.quiet)
     try:
         return int(args._run(args) or 0)
@@ -108,6 +160,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # e.g. `hamta split x | head`
         return 0
+    finally:
+        saved.restore()
+
+
+class _LoggingState:
+    """The logging and warning settings `main` changes, restored when it returns, so that calling `main`
+    from Python (a notebook, a test) leaves the caller's logging as it was."""
+
+    def __init__(self) -> None:
+        import warnings
+
+        self.hamta = logging.getLogger("hamta")
+        self.handlers, self.level = list(self.hamta.handlers), self.hamta.level
+        self.root_handlers = list(logging.getLogger().handlers)
+        self.filters = list(warnings.filters)
+
+    def restore(self) -> None:
+        import warnings
+
+        self.hamta.handlers[:] = self.handlers
+        self.hamta.setLevel(self.level)
+        logging.getLogger().handlers[:] = self.root_handlers
+        warnings.filters[:] = self.filters
+        logging.captureWarnings(False)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,6 +9,8 @@ clear line naming the file (and the byte offset where decoding failed), never a 
 from __future__ import annotations
 
 import codecs
+import csv
+import io
 import logging
 import os
 import re
@@ -17,10 +19,12 @@ import tempfile
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from hamta.errors import InputError
-from hamta.records import Document
+from hamta.records import Document, parse_jsonl
 
 __all__ = [
     "decode_bytes",
@@ -31,6 +35,13 @@ __all__ = [
     "STDIN",
     "TEXT_SUFFIXES",
     "DERIVED_SUFFIXES",
+    "ARTICLE_SUFFIXES",
+    "EXPORT_SUFFIXES",
+    "MANIFEST_NAME",
+    "ExportFields",
+    "is_record_file",
+    "read_manifest",
+    "iso_date",
 ]
 
 log = logging.getLogger("hamta.io")
@@ -39,6 +50,21 @@ log = logging.getLogger("hamta.io")
 STDIN = "-"
 #: files picked up when a directory is given
 TEXT_SUFFIXES: tuple[str, ...] = (".txt",)
+#: saved web pages, read with `hamta.webpage` (the ``html`` extra)
+HTML_SUFFIXES: tuple[str, ...] = (".html", ".htm")
+#: files picked up when a directory is given: plain text and saved web pages
+ARTICLE_SUFFIXES: tuple[str, ...] = TEXT_SUFFIXES + HTML_SUFFIXES
+#: feed/API exports with one article per row, read when given by name (a folder's .jsonl files are
+#: usually hamta's own records, so folders never pick these up)
+EXPORT_SUFFIXES: tuple[str, ...] = (".jsonl", ".csv")
+#: the per-folder table that fills the metadata the articles lack
+MANIFEST_NAME = "manifest.tsv"
+#: manifest columns that name the document a row is about, in the order they are tried
+_MANIFEST_KEYS: tuple[str, ...] = ("doc", "id", "file")
+#: a plausible Gregorian year for a date in a manifest cell (a cell may also hold a Solar Hijri date,
+#: e.g. seeds/manifest.tsv: "1394-08-06 (2015-10-28) 15:27")
+_GREGORIAN_YEARS = range(1900, 2101)
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 #: hamta's own derived files (translations, reference splits): never source articles when a folder is
 #: expanded, so `hamta run seeds/` does not read `seeds/reference/X.en.txt` as another article
 DERIVED_SUFFIXES: tuple[str, ...] = (".en.txt", ".seg.txt")
@@ -183,7 +209,9 @@ def _strict_decode(data: bytes, codec: str, name: str) -> str:
     return text.removeprefix("\ufeff")
 
 
-def expand_inputs(inputs: Iterable[str], suffixes: tuple[str, ...] = TEXT_SUFFIXES) -> list[tuple[str, str]]:
+def expand_inputs(
+    inputs: Iterable[str], suffixes: tuple[str, ...] = ARTICLE_SUFFIXES
+) -> list[tuple[str, str]]:
     """Resolve inputs to ``(path, doc_id)`` pairs: files as given, directories recursively and sorted.
 
     A file given by name is taken whatever its suffix; inside a directory only ``suffixes`` count, and
@@ -221,29 +249,176 @@ def expand_inputs(inputs: Iterable[str], suffixes: tuple[str, ...] = TEXT_SUFFIX
     return resolved
 
 
+@dataclass(frozen=True)
+class ExportFields:
+    """Which field of a JSONL/CSV export row holds what (`--text-field`, `--title-field`, ...).
+
+    ``id`` names the document (else a ``doc`` field does); a row with neither is ``<file stem>-<line>``.
+    """
+
+    text: str = "text"
+    title: str = "title"
+    date: str = "date"
+    outlet: str = "outlet"
+    url: str = "url"
+    id: str = "id"
+
+
+def is_record_file(path: str | Path) -> bool:
+    """True for a JSONL file of hamta sentence records (its first object has doc, idx and text)."""
+    path = Path(path)
+    if path.suffix.lower() != ".jsonl" or not path.is_file():
+        return False
+    with path.open(encoding="utf-8-sig", errors="replace") as handle:
+        for _, data in parse_jsonl(handle, path):
+            return {"doc", "idx", "text"} <= data.keys()
+    return False
+
+
+def iso_date(value: Any) -> str | None:
+    """The first plausible Gregorian ``YYYY-MM-DD`` in a metadata value, or None."""
+    for match in _ISO_DATE.finditer(str(value or "")):
+        if int(match.group(1)) in _GREGORIAN_YEARS and 1 <= int(match.group(2)) <= 12:
+            return match.group(0)
+    return None
+
+
+def _clean(value: Any) -> str | None:
+    text = " ".join(str(value).split()) if value is not None else ""
+    return text or None
+
+
+def read_manifest(path: str | Path) -> dict[str, dict[str, str | None]]:
+    """A ``manifest.tsv`` (header row; columns doc/id/file, outlet, date, title, url; others ignored)
+    as {key: metadata}, each row under every key it names (doc id, id, file name and file stem).
+
+    Raises:
+        InputError: no header naming a document column (one line, naming the file).
+    """
+    path = Path(path)
+    text = decode_bytes(path.read_bytes(), str(path))
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter="\t", quoting=csv.QUOTE_NONE))
+    if not rows:
+        return {}
+    header = [h.strip().lower() for h in rows[0]]
+    if not any(k in header for k in _MANIFEST_KEYS):
+        raise InputError(f"{path}:1: manifest header needs a doc, id or file column; got {' '.join(header)}")
+    out: dict[str, dict[str, str | None]] = {}
+    for row in rows[1:]:
+        cells = dict(zip(header, (c.strip() for c in row), strict=False))
+        meta = {"outlet": _clean(cells.get("outlet")), "title": _clean(cells.get("title")),
+                "date": iso_date(cells.get("date")), "url": _clean(cells.get("url"))}
+        for key in _MANIFEST_KEYS:
+            value = cells.get(key)
+            if value:
+                out[value] = meta
+                if key == "file":
+                    out[Path(value).stem] = meta
+    return out
+
+
+class _Manifests:
+    """The manifest of each folder an input lives in, read once; fills a document's missing metadata."""
+
+    def __init__(self) -> None:
+        self._cache: dict[Path, dict[str, dict[str, str | None]]] = {}
+
+    def fill(self, doc: Document) -> Document:
+        if doc.path == STDIN:
+            return doc
+        folder = Path(doc.path).parent
+        if folder not in self._cache:
+            manifest = folder / MANIFEST_NAME
+            self._cache[folder] = read_manifest(manifest) if manifest.is_file() else {}
+        table = self._cache[folder]
+        meta = table.get(doc.doc) or table.get(Path(doc.path).name) or table.get(Path(doc.doc).name)
+        if not meta:
+            return doc
+        fill = {k: v for k, v in meta.items() if v and getattr(doc, k) is None}
+        return Document(**{**doc.__dict__, **fill}) if fill else doc
+
+
+def _read_page(data: bytes, path: str, doc_id: str, encoding: str | None) -> Document:
+    from hamta.webpage import declared_charset, extract_page
+
+    declared = None if encoding else declared_charset(data)
+    try:
+        html = decode_bytes(data, path, encoding or declared)
+    except InputError:
+        if not declared:
+            raise
+        log.warning("%s: does not decode as %s, the charset it declares; detecting instead", path, declared)
+        html = decode_bytes(data, path)
+    page = extract_page(html, path)
+    return Document(doc=doc_id, text=page.text, path=path, outlet=page.outlet, title=page.title,
+                    date=page.date, url=page.url)
+
+
+def _export_rows(data: bytes, path: str, encoding: str | None) -> Iterator[tuple[int, dict[str, Any]]]:
+    text = decode_bytes(data, path, encoding)
+    if Path(path).suffix.lower() == ".csv":
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        start = 2  # the line a row starts on (a quoted field may span lines)
+        for row in reader:
+            yield start, row
+            start = reader.line_num + 1
+    else:
+        yield from parse_jsonl(text.split("\n"), path)  # not splitlines: U+2028 may sit inside a string
+
+
+def _read_export(data: bytes, path: str, encoding: str | None, fields: ExportFields) -> Iterator[Document]:
+    """One `Document` per row of a JSONL/CSV export; a row without the text field is a one-line error."""
+    stem = Path(path).stem
+    for lineno, row in _export_rows(data, path, encoding):
+        text = row.get(fields.text)
+        if not isinstance(text, str):
+            raise InputError(f"{path}:{lineno}: no text field {fields.text!r} (choose it with --text-field)")
+        doc_id = _clean(row.get(fields.id)) or _clean(row.get("doc")) or f"{stem}-{lineno}"
+        yield Document(
+            doc=doc_id, text=text, path=path, outlet=_clean(row.get(fields.outlet)),
+            title=_clean(row.get(fields.title)), date=iso_date(row.get(fields.date)),
+            url=_clean(row.get(fields.url)),
+        )
+
+
+def _read_one(path: str, doc_id: str, encoding: str | None, fields: ExportFields) -> list[Document]:
+    if path == STDIN:
+        return [Document(doc=doc_id, text=decode_bytes(sys.stdin.buffer.read(), "<stdin>", encoding))]
+    data = Path(path).read_bytes()
+    suffix = Path(path).suffix.lower()
+    if suffix in HTML_SUFFIXES:
+        return [_read_page(data, path, doc_id, encoding)]
+    if suffix in EXPORT_SUFFIXES:
+        if is_record_file(path):
+            raise InputError(f"{path}: holds hamta sentence records, not articles; give it to "
+                             f"hamta translate, coverage or run")
+        return list(_read_export(data, path, encoding, fields))
+    return [Document(doc=doc_id, text=decode_bytes(data, path, encoding), path=path)]
+
+
 def read_documents(
     inputs: Iterable[str],
     *,
     encoding: str | None = None,
     on_error: Callable[[InputError], None] | None = None,
+    fields: ExportFields | None = None,
 ) -> Iterator[Document]:
-    """Yield one `Document` per input file (directories expanded, ``-`` = stdin).
+    """Yield one `Document` per article: per text file or web page (directories expanded, ``-`` = stdin),
+    per row of a JSONL/CSV export given by name (`fields` says which field holds what).
 
-    An empty file yields a document with empty text and logs a warning. A file that cannot be read as
-    text raises `InputError`, or, when ``on_error`` is given, is passed to it and skipped, so a batch
-    job goes on with the other files.
+    A folder's ``manifest.tsv`` (`read_manifest`) fills the metadata its articles lack. An empty file
+    yields a document with empty text and logs a warning. A file that cannot be read raises
+    `InputError`, or, when ``on_error`` is given, is passed to it and skipped, so a batch job goes on
+    with the other files.
     """
     if encoding:
         _check_encoding(encoding)
+    fields = fields or ExportFields()
+    manifests = _Manifests()
     for path, doc_id in expand_inputs(inputs):
         try:
-            if path == STDIN:
-                data = sys.stdin.buffer.read()
-                name = "<stdin>"
-            else:
-                data = Path(path).read_bytes()
-                name = path
-            text = decode_bytes(data, name, encoding)
+            docs = _read_one(path, doc_id, encoding, fields)
+            docs = [manifests.fill(d) for d in docs]
         except (InputError, OSError) as exc:
             error = exc if isinstance(exc, InputError) else InputError(f"{path}: {exc.strerror or exc}")
             if on_error is None:
@@ -251,9 +426,10 @@ def read_documents(
             error.path = error.path or path
             on_error(error)
             continue
-        if not text.strip():
-            log.warning("%s: empty input; nothing to do", name)
-        yield Document(doc=doc_id, text=text, path=path)
+        for doc in docs:
+            if not doc.text.strip():
+                log.warning("%s: empty input; nothing to do", "<stdin>" if path == STDIN else path)
+            yield doc
 
 
 def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:

@@ -24,6 +24,7 @@ from typing import Any
 from hamta.errors import HamtaError, InputError
 from hamta.records import Sentence
 from hamta.translate.job import DocumentCounts, JobSummary
+from hamta.wording import plural
 
 __all__ = ["run_pipeline", "PipelineResult", "STAGES"]
 
@@ -49,7 +50,9 @@ class PipelineResult:
     skipped: tuple[str, ...] = ()  # inputs left out (each reported to `on_error`)
 
     def table(self) -> list[dict[str, Any]]:
-        """One row per document for the terminal summary."""
+        """One row per document for the terminal summary (``translated`` counts as the report does)."""
+        from hamta.align.view import english_count
+
         rows = []
         for doc, recs in self.records.items():
             counts = self.summary.documents.get(doc, DocumentCounts())
@@ -66,7 +69,8 @@ class PipelineResult:
                     "lang": langs.most_common(1)[0][0] if langs else "-",
                     "sentences": len(recs),
                     "boilerplate": len(recs) - len(content),
-                    "translated": counts.translated,
+                    "translated": english_count(recs),
+                    "new": counts.translated,
                     "from_cache": counts.from_cache,
                     "given": counts.given,
                     "covered_by": covered,
@@ -90,18 +94,55 @@ def _own_outputs(docs: dict[str, list[Sentence]], on_error: OnError | None) -> d
     return kept
 
 
+def _given_records(
+    paths: Sequence[str], docs: dict[str, list[Sentence]], untranslated: set[str], summary: JobSummary,
+    owners: dict[str, str], on_error: OnError | None,
+) -> None:
+    """Record files given to a run with ``translations``: used as they are; without `en`, untranslated."""
+    from hamta.records import read_records
+    from hamta.translate.job import claim_output, skip_or_raise
+
+    for path in paths:
+        grouped: dict[str, list[Sentence]] = {}
+        try:
+            for rec in read_records(path):
+                grouped.setdefault(rec.doc, []).append(rec)
+        except InputError as exc:
+            skip_or_raise(exc, str(path), on_error)
+            continue
+        for doc_id, recs in grouped.items():
+            try:
+                claim_output(owners, doc_id)
+            except InputError as exc:
+                skip_or_raise(InputError(f"{path}: {exc}; skipped"), str(path), on_error)
+                continue
+            docs[doc_id] = recs
+            content = [r for r in recs if not r.boilerplate]
+            if not any(r.en for r in content):
+                log.warning("%s: records of %s carry no English; it stays untranslated and unlinked",
+                            path, doc_id)
+                untranslated.add(doc_id)
+            summary.documents[doc_id] = DocumentCounts(
+                sentences=len(recs), boilerplate=len(recs) - len(content),
+                given=sum(1 for r in content if r.en),
+            )
+
+
 def _segment_all(
     inputs: Sequence[str], src: str, encoding: str | None, translations: str | Path | None,
     on_error: OnError | None = None,
+    fields: Any = None,
 ) -> tuple[dict[str, list[Sentence]], set[str], JobSummary]:
     """Stage 1 (and, with ``translations``, stage 2): records per document."""
+    from hamta.io import is_record_file
     from hamta.translate.job import claim_output, load_inputs, skip_or_raise
 
     summary = JobSummary()
     docs: dict[str, list[Sentence]] = {}
     untranslated: set[str] = set()
     if translations is None:
-        for doc_id, recs in load_inputs(list(inputs), src, encoding=encoding, on_error=on_error):
+        loaded = load_inputs(list(inputs), src, encoding=encoding, on_error=on_error, fields=fields)
+        for doc_id, recs in loaded:
             docs[doc_id] = recs
         return _own_outputs(docs, on_error), untranslated, summary
 
@@ -114,7 +155,11 @@ def _segment_all(
         raise InputError(f"--translations {translations}: not a directory")
     lang = src if src in ("fa", "ar", "en") else "auto"
     owners: dict[str, str] = {}
-    for doc in read_documents(list(inputs), encoding=encoding, on_error=on_error):
+    record_files = [i for i in inputs if i != "-" and is_record_file(i)]
+    _given_records(record_files, docs, untranslated, summary, owners, on_error)
+    articles = [i for i in inputs if i not in record_files]
+    found_documents = read_documents(articles, encoding=encoding, fields=fields, on_error=on_error)
+    for doc in found_documents if articles else ():
         try:
             claim_output(owners, doc.doc)
         except InputError as exc:
@@ -130,6 +175,7 @@ def _segment_all(
         if found is None:
             untranslated.add(doc.doc)
             found = segment_document(doc, lang)
+        found = [r.with_metadata(doc.metadata()) for r in found]
         docs[doc.doc] = found
         content = [r for r in found if not r.boilerplate]
         summary.documents[doc.doc] = DocumentCounts(
@@ -157,6 +203,9 @@ def run_pipeline(
     progress: bool = False,
     on_stage: Callable[[int, str, str], None] | None = None,
     on_error: OnError | None = None,
+    fields: Any = None,
+    coverage_options: dict[str, Any] | None = None,
+    report: bool = True,
 ) -> PipelineResult:
     """Run every stage on ``inputs`` and write all outputs into ``outdir``.
 
@@ -175,6 +224,9 @@ def run_pipeline(
         on_error: without it, the first bad input raises `InputError`; with it, each bad input (an
             unreadable file or .jsonl, a document whose outputs would collide with another's) is passed
             to it and left out, and the run goes on (`PipelineResult.skipped` lists them).
+        fields: a `hamta.io.ExportFields` naming the fields of JSONL/CSV article exports.
+        coverage_options: `hamta.align.coverage.compare_coverage` options (threshold, k, ...).
+        report: write report.html.
     """
     from hamta.align.coverage import compare_coverage, write_coverage
     from hamta.translate.job import translate_documents, write_document
@@ -194,11 +246,11 @@ def run_pipeline(
         on_error(error)
 
     docs, untranslated, summary = _segment_all(inputs, src, encoding, translations,
-                                               skip if on_error is not None else None)
+                                               skip if on_error is not None else None, fields)
     if not docs:
         raise InputError("no documents to process" + (": every input was skipped" if skipped else ""))
     n_sent = sum(len(r) for r in docs.values())
-    stage(1, f"{len(docs)} documents, {n_sent} sentences")
+    stage(1, f"{plural(len(docs), 'document')}, {plural(n_sent, 'sentence')}")
 
     if translator is not None:
         with translator:
@@ -216,11 +268,12 @@ def run_pipeline(
         stage(2, f"existing translations from {translations}; untranslated: {len(untranslated)}")
 
     all_records = [r for recs in docs.values() for r in recs]
-    coverage = compare_coverage(all_records, similarity=similarity, progress=progress, unlinked=untranslated)
-    stage(3, f"{len(coverage.links)} links, {len(coverage.clusters)} fact clusters, "
+    coverage = compare_coverage(all_records, similarity=similarity, progress=progress, unlinked=untranslated,
+                                **(coverage_options or {}))
+    stage(3, f"{plural(len(coverage.links), 'link')}, {plural(len(coverage.clusters), 'fact cluster')}, "
              f"same event: {', '.join('–'.join(p) for p in coverage.same_event_pairs()) or 'none'}")
-    paths = tuple(write_coverage(coverage, outdir, report=True))
-    stage(4, str(outdir / "report.html"))
+    paths = tuple(write_coverage(coverage, outdir, report=report))
+    stage(4, str(paths[-1]))
     return PipelineResult(
         records=docs, summary=summary, untranslated=tuple(sorted(untranslated)), coverage=coverage,
         paths=paths, skipped=tuple(skipped),

@@ -1,8 +1,9 @@
 """The sentence record: the one plain record that flows between hamta's stages.
 
-Serialised as one JSON object per line (JSONL). `split` writes doc/idx/text/start/end/lang/boilerplate
-(and para); `translate` fills `en` and `flags`. Offsets are character offsets into the *original*
-document text, so every later stage can point back to what the user gave it.
+Serialised as one JSON object per line (JSONL), every field always present (docs/formats.md). `split`
+fills doc/idx/text/start/end/lang/boilerplate/para and the article metadata (outlet, title, date, url);
+`translate` fills `en` and `flags`. Offsets are character offsets into the *original* document text, so
+every later stage can point back to what the user gave it.
 """
 
 from __future__ import annotations
@@ -28,7 +29,12 @@ __all__ = [
     "read_records",
     "write_records",
     "records_to_jsonl",
+    "META_FIELDS",
 ]
+
+#: article metadata every document and sentence record carries (None/null where unknown); `date` is ISO
+#: ``YYYY-MM-DD``, the day the linker resolves relative dates ("yesterday", "on Monday") against
+META_FIELDS: tuple[str, ...] = ("outlet", "title", "date", "url")
 
 
 @dataclass(frozen=True)
@@ -38,6 +44,14 @@ class Document:
     doc: str
     text: str
     path: str = "-"
+    outlet: str | None = None
+    title: str | None = None
+    date: str | None = None
+    url: str | None = None
+
+    def metadata(self) -> dict[str, str | None]:
+        """The `META_FIELDS` of this document (None where unknown)."""
+        return {name: getattr(self, name) for name in META_FIELDS}
 
 
 @dataclass(frozen=True)
@@ -55,6 +69,7 @@ class Sentence:
         en: English translation, once translated.
         flags: translation/quality flags (e.g. ``max_length``, ``repetition``, ``split_long``).
         boilerplate_kind: which kind of furniture, when ``boilerplate`` is true.
+        outlet, title, date, url: the article's metadata (`META_FIELDS`), None where unknown.
     """
 
     doc: str
@@ -68,18 +83,27 @@ class Sentence:
     en: str | None = None
     flags: tuple[str, ...] = field(default_factory=tuple)
     boilerplate_kind: str | None = None
+    outlet: str | None = None
+    title: str | None = None
+    date: str | None = None
+    url: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict in the documented field order; empty optional fields are left out."""
+        """A JSON-ready dict with every field, in the documented order (docs/formats.md).
+
+        Every key is always present, so a spreadsheet or a schema check sees one shape: ``en`` is ``""``
+        while untranslated (boilerplate stays untranslated), unknown metadata is ``null``.
+        """
         out = asdict(self)
         out["flags"] = list(self.flags)
         if out["en"] is None:
-            del out["en"]
-        if not out["flags"]:
-            del out["flags"]
-        if out["boilerplate_kind"] is None:
-            del out["boilerplate_kind"]
+            out["en"] = ""
         return out
+
+    def with_metadata(self, meta: dict[str, str | None]) -> Sentence:
+        """A copy whose unknown metadata fields are filled from `meta` (known ones are kept)."""
+        fill = {k: v for k, v in meta.items() if k in META_FIELDS and v and getattr(self, k) is None}
+        return replace(self, **fill) if fill else self
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], *, where: str = "record") -> Sentence:
@@ -95,6 +119,8 @@ class Sentence:
         kwargs.setdefault("end", kwargs["start"] + len(kwargs["text"]))
         kwargs.setdefault("lang", "other")
         kwargs["flags"] = tuple(kwargs.get("flags") or ())
+        if kwargs.get("en") == "":  # to_dict writes "" for "not translated"
+            kwargs["en"] = None
         return cls(**kwargs)
 
     def with_translation(self, en: str, flags: Iterable[str] = ()) -> Sentence:

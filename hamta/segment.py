@@ -81,6 +81,7 @@ def segment_document(doc: Document, lang: str = "auto") -> list[Sentence]:
             boilerplate=kind is not None,
             para=para,
             boilerplate_kind=kind,
+            **doc.metadata(),
         )
         for idx, ((para, start, end, s_lang), kind) in enumerate(zip(pieces, kinds, strict=True))
     ]

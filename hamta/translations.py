@@ -53,6 +53,19 @@ def _read_lines(path: Path) -> list[str]:
     return [line.strip() for line in path.read_text(encoding="utf-8-sig").splitlines() if line.strip()]
 
 
+def _find_loose(text: str, sentence: str, pos: int) -> tuple[int, int]:
+    """(start, end) of `sentence` in `text` from `pos`, or (-1, -1); where the exact string is missing,
+    any run of whitespace matches any other (a web page's extracted text collapses double spaces)."""
+    start = text.find(sentence, pos)
+    if start >= 0:
+        return start, start + len(sentence)
+    words = sentence.split()
+    if not words:
+        return -1, -1
+    match = re.compile(r"\s+".join(map(re.escape, words))).search(text, pos)
+    return (match.start(), match.end()) if match else (-1, -1)
+
+
 def records_from_split(
     doc: Document,
     sentences: Sequence[str],
@@ -82,10 +95,10 @@ def records_from_split(
     records: list[Sentence] = []
     pos = 0
     for idx, sentence in enumerate(sentences):
-        start = doc.text.find(sentence, pos)
+        start, end = _find_loose(doc.text, sentence, pos)
         if start < 0:
             raise InputError(f"{where}:{idx + 1}: line is not found in {doc.path} (after offset {pos})")
-        end = start + len(sentence)
+        sentence = doc.text[start:end]
         kind = boilerplate.get(idx)
         records.append(
             Sentence(

@@ -66,7 +66,7 @@ def test_compare_and_write_coverage(tmp_path: Path) -> None:
 
     paths = write_coverage(result, tmp_path / "out")
     names = sorted(p.name for p in paths)
-    assert names == ["coverage.json", "links.jsonl", "links.tsv", "report.html"]
+    assert names == ["coverage.json", "facts.csv", "links.jsonl", "links.tsv", "report.html"]
     tsv = (tmp_path / "out" / "links.tsv").read_text(encoding="utf-8").splitlines()
     assert tsv[0] == "doc_a\tidx_a\tdoc_b\tidx_b\tscore"
     rows = [line.split("\t") for line in tsv[1:]]

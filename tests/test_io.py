@@ -75,7 +75,7 @@ def test_missing_input_and_empty_directory(tmp_path) -> None:
     with pytest.raises(InputError, match="nope.txt: no such file or directory"):
         expand_inputs([str(tmp_path / "nope.txt")])
     (tmp_path / "empty").mkdir()
-    with pytest.raises(InputError, match="directory holds no .txt file"):
+    with pytest.raises(InputError, match="directory holds no .txt/.html/.htm file"):
         expand_inputs([str(tmp_path / "empty")])
 
 

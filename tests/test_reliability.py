@@ -276,7 +276,7 @@ def test_translate_skips_bad_files_and_finishes_the_rest(tiny_nllb, tmp_path):
     assert len(errors) == 2 and all("skipped" in line for line in errors)
     assert "blob.txt: looks like a binary file" in errors[0] and "bad.jsonl:1: field 'lang'" in errors[1]
     summary = proc.stderr.splitlines()[-1]
-    assert summary.startswith("hamta translate: 1 documents,") and summary.endswith(
+    assert summary.startswith("hamta translate: 1 document,") and summary.endswith(
         "; skipped 2: blob.txt, bad.jsonl")
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["good.en.txt", "good.jsonl"]
     assert len(list(read_records(tmp_path / "out" / "good.jsonl"))) == 3

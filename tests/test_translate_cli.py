@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parents[1]
 SEEDS = sorted((REPO / "seeds").glob("*.txt"))
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SUMMARY = re.compile(
-    r"hamta translate: (\d+) documents, (\d+) sentences, (\d+) from cache, (\d+) translated, (\d+) flagged"
+    r"hamta translate: (\d+) documents?, (\d+) sentences?, (\d+) from cache, (\d+) translated, (\d+) flagged"
 )
 FAST = ["--engine", "hf", "--beam", "1", "--max-new-tokens", "8", "--device", "cpu"]
 

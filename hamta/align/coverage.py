@@ -10,7 +10,7 @@ fact (`hamta.align.links`), groups the links into fact clusters, and measures co
 - unique facts: content sentences of a document with no link to any other document;
 - events: which document pairs report the same event (and the evidence).
 
-`write_coverage` writes ``links.tsv``, ``links.jsonl``, ``coverage.json`` and ``report.html``.
+`write_coverage` writes ``links.tsv``, ``links.jsonl``, ``coverage.json``, ``facts.csv`` and ``report.html``.
 
 Example:
     >>> from hamta.align.coverage import compare_coverage, write_coverage
@@ -48,6 +48,8 @@ __all__ = [
 log = logging.getLogger("hamta.align.coverage")
 
 LINKS_TSV_HEADER = "doc_a\tidx_a\tdoc_b\tidx_b\tscore"
+#: the files `write_coverage` writes (report.html aside); `read_record_inputs` skips them in a run folder
+COVERAGE_OUTPUTS: tuple[str, ...] = ("links.tsv", "links.jsonl", "coverage.json", "facts.csv")
 
 
 @dataclass(frozen=True)
@@ -222,33 +224,47 @@ def compare_coverage(records: Iterable[Sentence], *, similarity=None, linker: Ev
 
 
 def write_coverage(result: CoverageResult, outdir: str | Path, *, report: bool = True) -> list[Path]:
-    """Write links.tsv, links.jsonl, coverage.json (and report.html) into `outdir`; returns the paths.
+    """Write links.tsv, links.jsonl, coverage.json, facts.csv (and report.html) into `outdir`.
 
-    Files are written atomically, so an interrupted run never leaves a half-written file.
+    Returns the paths written. Files are written atomically, so an interrupted run never leaves a
+    half-written file. The formats are documented field by field in docs/formats.md.
     """
+    import csv
+    import io
+
+    from hamta.align.view import FACTS_CSV_COLUMNS, coverage_view
     from hamta.io import write_text_atomic
 
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
+    view = coverage_view(result)
     tsv = [LINKS_TSV_HEADER]
     tsv += [f"{lk.doc_a}\t{lk.idx_a}\t{lk.doc_b}\t{lk.idx_b}\t{lk.score:.4f}" for lk in result.links]
-    paths = [outdir / "links.tsv", outdir / "links.jsonl", outdir / "coverage.json"]
+    paths = [outdir / name for name in COVERAGE_OUTPUTS]
     write_text_atomic(paths[0], "\n".join(tsv) + "\n")
     jsonl = "".join(json.dumps(lk.to_dict(), ensure_ascii=False) + "\n" for lk in result.links)
     write_text_atomic(paths[1], jsonl)
-    write_text_atomic(paths[2], json.dumps(result.to_dict(), ensure_ascii=False, indent=1) + "\n")
+    data = {**result.to_dict(), **view.to_dict()}
+    write_text_atomic(paths[2], json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=FACTS_CSV_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(view.fact_rows())
+    # a BOM, so that spreadsheet programs open the Persian/Arabic text as UTF-8
+    write_text_atomic(paths[3], "\ufeff" + buffer.getvalue())
     if report:
         from hamta.align.report import render_report
 
         paths.append(outdir / "report.html")
-        write_text_atomic(paths[3], render_report(result))
+        write_text_atomic(paths[-1], render_report(result, view=view))
     return paths
 
 
 def read_record_inputs(inputs: Iterable[str | Path]) -> list[Sentence]:
     """Records from JSONL files and folders of them (``*.jsonl``, recursive, sorted).
 
-    A missing path, an empty folder or a malformed line is a one-line `InputError`.
+    A folder may be a `hamta run` output folder: its ``links.jsonl`` is hamta's own output, not records,
+    and is skipped. A missing path, an empty folder or a malformed line is a one-line `InputError`.
     """
     from hamta.records import read_records
 
@@ -256,7 +272,7 @@ def read_record_inputs(inputs: Iterable[str | Path]) -> list[Sentence]:
     for item in inputs:
         path = Path(item)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*.jsonl") if p.is_file())
+            found = sorted(p for p in path.rglob("*.jsonl") if p.is_file() and p.name not in COVERAGE_OUTPUTS)
             if not found:
                 raise InputError(f"{path}: no .jsonl record files in this folder")
             files.extend(found)

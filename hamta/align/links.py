@@ -322,8 +322,8 @@ class EventLinker:
         self.progress = progress
         fitted_with = self.link_model.provenance.get("similarity")
         if fitted_with and fitted_with != self.similarity.signature():
-            log.warning("the link model was fit with similarity %s, not %s: its probabilities may be off; fit "
-                        "one with `python benchmarks/fit_links.py --similarity ... --output DIR` and pass it "
+            log.warning("the link model was fit with similarity %s, not %s: its probabilities may be "
+                        "off; fit one with `python benchmarks/fit_links.py --similarity ... --output DIR` and pass it "
                         "as link_model", fitted_with, self.similarity.signature())
 
     def signature(self) -> str:

@@ -25,12 +25,13 @@ MAX_BEAD_LIMIT = 16
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    from hamta.commands.common import add_format_argument, add_similarity_argument
+
     parser.add_argument("src", metavar="SRC", help="source document, one sentence per line")
     parser.add_argument("tgt", metavar="TGT", help="target document, one sentence per line")
     parser.add_argument("--src-trans", metavar="FILE", help="SRC translated into TGT's (or a pivot) language")
     parser.add_argument("--tgt-trans", metavar="FILE", help="TGT translated into the pivot language")
-    parser.add_argument("--format", default="beads", choices=["beads", "jsonl"], help="output format")
+    add_format_argument(parser, ["beads", "jsonl"], "beads")
     parser.add_argument(
         "--max-bead",
         type=int,
@@ -39,13 +40,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"largest bead in sentences, both sides together, 2..{MAX_BEAD_LIMIT} "
         "(default 5: up to 1-4/2-3)",
     )
-    parser.add_argument(
-        "--similarity",
-        default="lexical",
-        metavar="NAME",
-        help="'lexical' (default, no model) or a sentence-transformers model id or "
-        "directory (needs hamta[embeddings])",
-    )
+    add_similarity_argument(parser)
     parser.add_argument("-o", "--output", metavar="FILE", help="write here (atomically) instead of stdout")
 
 
@@ -61,6 +56,7 @@ def read_lines(path: str) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     from hamta.align.base import beads_to_jsonl, format_bead
     from hamta.align.parallel import align_sentences
+    from hamta.commands.common import show_progress
     from hamta.io import write_text_atomic
 
     if args.max_bead is not None and not 2 <= args.max_bead <= MAX_BEAD_LIMIT:
@@ -83,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
         tgt_trans=tgt_trans,
         similarity=args.similarity,
         max_bead=args.max_bead,
-        show_progress=not getattr(args, "quiet", False),
+        show_progress=show_progress(args),
     )
     if args.format == "jsonl":
         text = beads_to_jsonl(beads)

@@ -1,27 +1,32 @@
 """Run the whole pipeline: read, detect language, split, translate, link across articles, report.
 
-Writes into OUTDIR: X.en.txt and X.jsonl per document, links.tsv, links.jsonl, coverage.json and
-report.html (articles side by side with their English, the coverage matrix, fact clusters, links).
+Writes into OUTDIR: X.en.txt and X.jsonl per document, links.tsv, links.jsonl, coverage.json, facts.csv
+and report.html (per event, which outlet reported which fact; see docs/formats.md). Inputs may be text,
+saved web pages (.html, the `html` extra), JSONL/CSV exports with one article per row, or hamta records.
 
 Examples:
   hamta run seeds/ --translations seeds/reference -o out/   # offline, with the shipped translations
   hamta run seeds/ -o out/                                  # translates with the default NLLB model
   hamta run news/ -o out/ --model ./opus-mt-ar-en --engine ct2
+  hamta run feed.jsonl --text-field body --outlet-field source -o out/
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 __all__ = ["add_arguments", "run"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from hamta.commands.common import add_coverage_arguments, add_export_arguments
     from hamta.commands.translate import add_model_arguments
 
-    parser.formatter_class = argparse.RawDescriptionHelpFormatter
-    parser.add_argument("inputs", nargs="+", metavar="INPUT", help=".txt files, directories, or - (stdin)")
+    parser.add_argument("inputs", nargs="+", metavar="INPUT",
+                        help=".txt files, saved web pages (.html), JSONL/CSV article exports, hamta JSONL "
+                        "records, folders (.txt and .html; a manifest.tsv there adds metadata), or - (stdin)")
     parser.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="output directory")
     parser.add_argument(
         "--translations", metavar="DIR", default=None,
@@ -29,10 +34,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "with hamta's split) instead of a model; runs fully offline",
     )
     parser.add_argument("--encoding", default=None, help="input encoding (default: detect)")
-    parser.add_argument(
-        "--similarity", default=None, metavar="MODEL",
-        help="sentence-transformers model id or directory to add to the lexical linking similarity",
-    )
+    add_coverage_arguments(parser)
+    add_export_arguments(parser)
     add_model_arguments(parser)
 
 
@@ -40,11 +43,18 @@ def _covered(shares: dict[str, float]) -> str:
     return ", ".join(f"{doc} {100 * share:.0f}%" for doc, share in sorted(shares.items())) or "-"
 
 
+def _sources(row: dict) -> str:
+    """Where the English came from: ``12 new, 3 cached`` / ``13 given``."""
+    names = (("new", "new"), ("from_cache", "cached"), ("given", "given"))
+    parts = [f"{row[key]} {name}" for key, name in names if row[key]]
+    return ", ".join(parts) or "-"
+
+
 def _print_table(rows: list[dict], out) -> None:
     """A plain fixed-width table: it must read well in any terminal and in a CI log."""
     from hamta.io import printable
 
-    head = ("document", "lang", "sent", "boiler", "translated", "cache/given", "covered by")
+    head = ("document", "lang", "sent", "boiler", "translated", "from", "covered by")
     body = [
         (
             printable(r["doc"]) + (" (untranslated)" if r["untranslated"] else ""),
@@ -52,7 +62,7 @@ def _print_table(rows: list[dict], out) -> None:
             str(r["sentences"]),
             str(r["boilerplate"]),
             str(r["translated"]),
-            str(r["from_cache"] or r["given"]),
+            _sources(r),
             _covered(r["covered_by"]),
         )
         for r in rows
@@ -63,9 +73,11 @@ def _print_table(rows: list[dict], out) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from hamta.commands.common import coverage_options, export_fields, show_progress
     from hamta.commands.translate import SkipReporter, translator_settings
     from hamta.pipeline import STAGES, run_pipeline
     from hamta.translate.distributed import ray_options_from_args
+    from hamta.wording import plural
 
     quiet = bool(getattr(args, "quiet", False))
 
@@ -89,16 +101,21 @@ def run(args: argparse.Namespace) -> int:
         translator_options=settings,
         ray_options=ray_options_from_args(args),
         similarity=args.similarity,
-        progress=not quiet,
+        progress=show_progress(args),
         on_stage=on_stage,
         on_error=skipped,
+        fields=export_fields(args),
+        coverage_options=coverage_options(args),
+        report=not args.no_report,
     )
     if not quiet:
         _print_table(result.table(), sys.stderr)
         pairs = result.coverage.same_event_pairs()
+        target = result.paths[-1] if result.paths else Path(args.output)
         print(
-            f"hamta run: {len(result.records)} documents, {len(result.coverage.links)} links; same event: "
-            f"{', '.join(' & '.join(p) for p in pairs) or 'none'} -> {args.output}/report.html"
+            f"hamta run: {plural(len(result.records), 'document')}, "
+            f"{plural(len(result.coverage.links), 'link')}; same event: "
+            f"{', '.join(' & '.join(p) for p in pairs) or 'none'} -> {target}"
             + (f"; skipped {len(skipped.names)}: {', '.join(skipped.names)}" if skipped.names else ""),
             file=sys.stderr,
         )

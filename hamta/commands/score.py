@@ -114,7 +114,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="MODEL_DIR",
         help="also COMET, from a local unbabel-comet checkpoint (needs --source)",
     )
-    parser.add_argument("-f", "--format", choices=["text", "json"], default="text", help="output format")
+    from hamta.commands.common import add_format_argument
+
+    add_format_argument(parser, ["text", "json"], "text")
     parser.add_argument("-w", "--width", type=int, default=1, help="decimals in printed scores (default: 1)")
 
 
@@ -260,9 +262,7 @@ def _write_segments(path: str, data, result) -> None:  # noqa: ANN001
             for m in result.metrics
         }
         for i, (ref, hyp) in enumerate(zip(data.references, system.hypotheses, strict=True)):
-            rec = {"system": system.name, "seg": i}
-            if data.docs is not None:
-                rec["doc"] = data.docs[i]
+            rec = {"system": system.name, "seg": i, "doc": data.docs[i] if data.docs is not None else None}
             rec.update({"ref": ref, "hyp": hyp})
             rec.update({name: round(scores[i], 4) for name, scores in per_metric.items()})
             out.append(json.dumps(rec, ensure_ascii=False) + "\n")

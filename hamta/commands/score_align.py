@@ -31,7 +31,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="G",
         help="with --links: only gold links with grade >= G count",
     )
-    parser.add_argument("--format", default="text", choices=["text", "json"], help="output format")
+    from hamta.commands.common import add_format_argument
+
+    add_format_argument(parser, ["text", "json"], "text")
 
 
 def run(args: argparse.Namespace) -> int:

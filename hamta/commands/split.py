@@ -19,15 +19,18 @@ __all__ = ["add_arguments", "run"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    from hamta.commands.common import add_export_arguments, add_format_argument
+
     parser.add_argument("inputs", nargs="*", default=["-"], metavar="FILE",
-                        help="text files or directories (recursive, sorted); '-' or nothing = stdin")
+                        help="text files, saved web pages, JSONL/CSV article exports or folders (recursive, "
+                        "sorted); '-' or nothing = stdin")
     parser.add_argument("--lang", default="auto", choices=["auto", "fa", "ar", "en", "other"],
                         help="language of the text (default: detect per paragraph)")
     parser.add_argument("--encoding", default=None,
                         help="input encoding (default: BOM, else UTF-8, else Windows-1256 "
                         "if it reads as Arabic)")
-    parser.add_argument("--format", default="text", choices=["text", "jsonl"], help="output format")
+    add_format_argument(parser, ["text", "jsonl"], "text")
+    add_export_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -46,7 +49,10 @@ def run(args: argparse.Namespace) -> int:
 
     out = sys.stdout
     first = True
-    for doc in read_documents(args.inputs, encoding=args.encoding, on_error=report):
+    from hamta.commands.common import export_fields
+
+    fields = export_fields(args)
+    for doc in read_documents(args.inputs, encoding=args.encoding, on_error=report, fields=fields):
         records = segment_document(doc, args.lang)
         if args.format == "jsonl":
             out.write(records_to_jsonl(records))

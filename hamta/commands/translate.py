@@ -21,9 +21,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "inputs", nargs="+", metavar="INPUT", help=".txt/.jsonl files, directories, or - (stdin)"
     )
     parser.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="output directory")
-    parser.add_argument(
-        "--field", default="text", metavar="NAME", help="text field of .jsonl document inputs (default: text)"
-    )
+    from hamta.commands.common import add_export_arguments
+
+    add_export_arguments(parser)
+    parser.add_argument("--field", dest="text_field", help=argparse.SUPPRESS)  # the old --text-field
     parser.add_argument("--encoding", default=None, help="input encoding (default: detect)")
     add_model_arguments(parser)
 
@@ -106,6 +107,7 @@ def translator_settings(args: argparse.Namespace) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     """Translate all inputs; print a one-line summary. Exit 0 on success."""
+    from hamta.commands.common import export_fields, show_progress
     from hamta.translate import Translator
     from hamta.translate.distributed import ray_options_from_args
     from hamta.translate.job import load_inputs, translate_documents
@@ -119,15 +121,16 @@ def run(args: argparse.Namespace) -> int:
         family.source_code(src_lang)
     ray_options = ray_options_from_args(args)
     skipped = SkipReporter("hamta.translate")
-    docs = load_inputs(args.inputs, args.src, args.field, args.encoding, on_error=skipped)
+    docs = load_inputs(args.inputs, args.src, args.text_field, args.encoding, on_error=skipped,
+                       fields=export_fields(args))
     if not docs and skipped.names:
         from hamta.errors import InputError
 
         raise InputError("no documents to translate: every input was skipped")
     quiet = bool(getattr(args, "quiet", False))
     with translator:
-        summary = translate_documents(translator, docs, args.output, src_lang=src_lang, progress=not quiet,
-                                      ray_options=ray_options)
+        summary = translate_documents(translator, docs, args.output, src_lang=src_lang,
+                                      progress=show_progress(args), ray_options=ray_options)
     summary.skipped[:0] = skipped.names  # inputs skipped while reading, then any the job skipped
     if not quiet:
         print(f"hamta translate: {summary.line(args.output)}", file=sys.stderr)

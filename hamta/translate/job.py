@@ -20,6 +20,7 @@ from hamta.errors import InputError
 from hamta.io import read_documents, write_text_atomic
 from hamta.records import Document, Sentence, iter_jsonl, records_to_jsonl
 from hamta.segment import segment_document
+from hamta.wording import plural
 
 __all__ = [
     "CHUNK_SENTENCES",
@@ -73,7 +74,8 @@ class JobSummary:
         flags = ", ".join(f"{k}={v}" for k, v in sorted(self.flag_counts.items()))
         boilerplate = self.total("boilerplate")
         return (
-            f"{len(self.documents)} documents, {self.total('sentences') - boilerplate} sentences, "
+            f"{plural(len(self.documents), 'document')}, "
+            f"{plural(self.total('sentences') - boilerplate, 'sentence')}, "
             f"{self.total('from_cache')} from cache, {self.total('translated')} translated, "
             f"{self.total('flagged')} flagged{f' ({flags})' if flags else ''}, "
             f"{self.total('repeated')} repeated within this job, "
@@ -110,10 +112,12 @@ def load_inputs(
     encoding: str | None = None,
     *,
     on_error: Callable[[InputError], None] | None = None,
+    fields: Any = None,
 ) -> list[tuple[str, list[Any]]]:
     """Read and segment every input: ``[(doc id, sentence records)]`` in input order.
 
-    .jsonl files are read here (records as they are; documents segmented); everything else goes through
+    JSONL files of hamta sentence records are read here, as they are; everything else (text, web pages,
+    JSONL/CSV exports whose fields `fields` names, a `hamta.io.ExportFields`) goes through
     `hamta.io.read_documents`. A document id that cannot name an output file, or whose output files
     would be another document's (ids equal after `output_key`: ``x``, ``./x``, ``/x``), is refused.
 
@@ -122,6 +126,9 @@ def load_inputs(
             unreadable file, a .jsonl with a bad line, a refused document) is passed to it and left
             out, and the job goes on with the others. The error's ``path`` names what was left out.
     """
+    from hamta.io import ExportFields, is_record_file
+
+    fields = fields or ExportFields(text=field)
 
     seg_lang = src if src in ("fa", "ar", "en") else "auto"
     docs: list[tuple[str, list[Any]]] = []
@@ -130,13 +137,13 @@ def load_inputs(
 
     def flush() -> None:
         if plain:
-            for document in read_documents(list(plain), encoding=encoding, on_error=on_error):
+            for document in read_documents(list(plain), encoding=encoding, on_error=on_error, fields=fields):
                 docs.append((document.doc, segment_document(document, lang=seg_lang)))
                 sources.append(document.path)
             plain.clear()
 
     for item in inputs:
-        if item != "-" and Path(item).suffix.lower() == ".jsonl" and Path(item).is_file():
+        if item != "-" and is_record_file(item):
             flush()
             try:
                 found = _jsonl_documents(Path(item), field)
