@@ -323,8 +323,8 @@ class EventLinker:
         fitted_with = self.link_model.provenance.get("similarity")
         if fitted_with and fitted_with != self.similarity.signature():
             log.warning("the link model was fit with similarity %s, not %s: its probabilities may be "
-                        "off; fit one with `python benchmarks/fit_links.py --similarity ... --output DIR` and pass it "
-                        "as link_model", fitted_with, self.similarity.signature())
+                        "off; fit one with `python benchmarks/fit_links.py --similarity ... --output DIR` "
+                        "and pass it as link_model", fitted_with, self.similarity.signature())
 
     def signature(self) -> str:
         return (f"linker:events+links|sim:{self.similarity.signature()}|k:{self.k}|"
