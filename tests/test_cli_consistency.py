@@ -25,8 +25,8 @@ def help_text(command: str) -> str:
 def test_help_shows_linker_defaults_as_values(command: str) -> None:
     text = " ".join(help_text(command).split())
     assert "hamta.align.links" not in text and "DEFAULT_" not in text
-    for option in ("--threshold X", "--event-threshold X", "-k N"):
-        assert re.search(rf"{re.escape(option)} .*?\(default: \d+(\.\d+)?\)", text), option
+    for option in ("--threshold P", "--event-threshold P", "--max-gap-days DAYS", "-k N"):
+        assert re.search(rf"{re.escape(option)} .*?\(default: \d+(\.\d+)?(, fitted)?\)", text), option
 
 
 def test_help_defaults_shown_for_every_valued_option() -> None:

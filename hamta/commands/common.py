@@ -28,10 +28,10 @@ __all__ = [
     "show_progress",
 ]
 
-#: where the linker's defaults live: fitted models shipped as data (hamta/data/*_model.json) or, in the
-#: linker before them, constants of hamta.align.links; the neighbour count in either module
+#: where the linker's defaults live: fitted models shipped as data (hamta/data/*_model.json); the
+#: neighbour count is a constant of hamta.align.neighbours
 _LINK_MODEL, _EVENT_MODEL = "link_model.json", "event_model.json"
-_LINKER_MODULES = ("hamta.align.neighbours", "hamta.align.links")
+_NEIGHBOURS_MODULE = "hamta.align.neighbours"
 
 
 class HelpFormatter(argparse.RawDescriptionHelpFormatter):
@@ -88,12 +88,10 @@ def model_default(model: str, key: str) -> float | None:
     return float(value) if isinstance(value, (int, float)) else None
 
 
-def linker_default(model: str, key: str, constant: str) -> str:
-    """``default: X`` for a linker option: from the shipped model file, else the linker's constant."""
+def linker_default(model: str, key: str) -> str:
+    """``default: X, fitted`` for a linker option read from a shipped model file."""
     value = model_default(model, key)
-    if value is None:
-        value = next((v for m in _LINKER_MODULES if (v := module_constant(m, constant)) is not None), None)
-    return f"default: {value:.3g}" if isinstance(value, (int, float)) else "default: the linker's"
+    return f"default: {value:.3g}, fitted" if value is not None else "default: the shipped model's"
 
 
 def add_similarity_argument(parser: argparse.ArgumentParser) -> None:
@@ -117,16 +115,16 @@ def add_coverage_arguments(parser: argparse.ArgumentParser) -> None:
     add_similarity_argument(group)  # type: ignore[arg-type]
     group.add_argument("--threshold", type=float, default=None, metavar="P",
                        help="link probability at or above which two sentences are linked; higher = fewer, "
-                       f"surer links ({linker_default(_LINK_MODEL, 'threshold', 'DEFAULT_THRESHOLD')}, "
-                       "fitted)")
+                       f"surer links ({linker_default(_LINK_MODEL, 'threshold')})")
     group.add_argument("--event-threshold", type=float, default=None, metavar="P",
                        help="same-event probability at or above which two articles are one event "
-                       f"({linker_default(_EVENT_MODEL, 'threshold', 'DEFAULT_EVENT_THRESHOLD')}, fitted)")
+                       f"({linker_default(_EVENT_MODEL, 'threshold')})")
     group.add_argument("--max-gap-days", type=float, default=None, metavar="DAYS",
                        help="event dates further apart than this rule two articles out "
-                       f"({linker_default(_EVENT_MODEL, 'max_gap_days', 'DEFAULT_MAX_GAP_DAYS')}, fitted)")
+                       f"({linker_default(_EVENT_MODEL, 'max_gap_days')})")
     group.add_argument("-k", type=int, default=None, metavar="N",
-                       help=f"neighbours for margin scoring ({linker_default('', '', 'DEFAULT_K')})")
+                       help="neighbours for margin scoring "
+                       f"(default: {module_constant(_NEIGHBOURS_MODULE, 'DEFAULT_K')})")
     group.add_argument("--link-model", default=None, metavar="JSON",
                        help="link model file (default: the shipped one; fit another with "
                        "`python benchmarks/fit_links.py --similarity NAME --output DIR`)")
