@@ -8,7 +8,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from hamta.text.normalize import matching_view, normalize
+from hamta.text.normalize import fold, matching_view, normalize
 
 ZWNJ = "\u200c"
 
@@ -137,3 +137,28 @@ def test_matching_view_spans_cover_sources(text: str) -> None:
     for start in range(len(m.text) + 1):
         s, e = m.span_to_original(start, len(m.text))
         assert 0 <= s <= e <= len(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(texts, st.text(max_size=40)))
+@example("\u0130\u03a3\u00a0\u2003\n \u200c ۀ")  # dotted capital I, sigma, spaces around a ZWNJ
+def test_fold_is_the_matching_view_text(text: str) -> None:
+    assert fold(text) == matching_view(text).text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("كتابة‌ها ١٢", "کتابه ها 12"),
+        ("إِنَّ  أمّة\tمؤمنة", "ان امه مومنه"),
+        ("Café ۳٫۵\n\nNews", "cafe 3.5\n\nnews"),
+        ("مـــحمد\u200d", "محمد"),
+    ],
+)
+def test_fold_examples(text: str, expected: str) -> None:
+    assert fold(text) == expected
+
+
+def test_fold_rejects_non_text() -> None:
+    with pytest.raises(TypeError, match="text must be str"):
+        fold(b"abc")  # type: ignore[arg-type]

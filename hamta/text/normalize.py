@@ -11,6 +11,8 @@ Two views:
   diacritics kept), only encoding noise removed.
 * `matching_view(text)` -- a deliberately lossy view for comparing strings (digits unified, diacritics
   and letter variants folded, Latin lowercased), used by the aligner.
+* `fold(text)` -- the same text as ``matching_view(text).text`` without the offset map: the one
+  folding for code that only compares strings (word lists, boilerplate rules, language evidence).
 
 Example:
     >>> n = normalize("علي\u00a0\u00a0كتاب", "fa")
@@ -22,12 +24,13 @@ Example:
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-__all__ = ["NormalizedText", "normalize", "matching_view", "LANGS"]
+__all__ = ["NormalizedText", "normalize", "matching_view", "fold", "LANGS"]
 
 #: languages `normalize` accepts; ``other`` gets the language-neutral cleanup only.
 LANGS = ("fa", "ar", "en", "other")
@@ -47,6 +50,8 @@ _KEEP_FORMAT = frozenset(
 #: Line separators are structure (paragraphs, headlines), not controls: kept as they are.
 _LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
 _QUOTES = frozenset("\"'«»“”‘’„‹›")
+#: a run of horizontal space (any Unicode space except the line separators above)
+_HSPACE_RUN_RE = re.compile("[^\\S" + "".join(sorted(_LINE_BREAKS)) + "]+")
 
 #: Letter folding for the matching view only (after diacritics are gone): one code point per letter.
 _MATCH_LETTERS = {
@@ -263,3 +268,31 @@ def matching_view(text: str) -> NormalizedText:
     """
     _check(text)
     return _build(text, _collapse_spaces(_map_matching(text)))
+
+
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table for `fold`: filled on first sight of each code point from `_match_char`,
+    so every character gets exactly its matching-view form, at the speed of a dict lookup afterwards."""
+
+    def __missing__(self, code: int) -> str:
+        out = self[code] = _match_char(chr(code))
+        return out
+
+
+_FOLD_TABLE = _FoldTable()
+
+
+def fold(text: str) -> str:
+    """The matching form of ``text``, without offsets: ``fold(t) == matching_view(t).text`` for every ``t``.
+
+    Use it wherever strings are only compared (word lists, rules, keys); use `matching_view` when the
+    position of a match in the original text is needed. Same folding: digits unified, diacritics
+    dropped, letter variants folded towards Persian (ي -> ی, ك -> ک, أ -> ا, ة -> ه ...), Latin
+    lowercased and unaccented, ZWNJ and runs of horizontal space -> one space; line breaks are kept.
+
+    Example:
+        >>> fold("كتابة‌ها ١٢")
+        'کتابه ها 12'
+    """
+    _check(text)
+    return _HSPACE_RUN_RE.sub(" ", text.translate(_FOLD_TABLE))
