@@ -19,10 +19,11 @@ Example:
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 
 from hamta.text.dates import calendar_vocabulary
+from hamta.text.normalize import fold
+from hamta.text.wordlists import load_word_lists
 
 __all__ = ["KINDS", "boilerplate_kind", "flag_boilerplate", "match_key"]
 
@@ -55,395 +56,74 @@ MAX_NOTICE_WORDS = 30
 MAX_FOOTER_FORM_WORDS = 6
 
 # --- folding -------------------------------------------------------------------------------------------
-_FOLD = str.maketrans(
-    {
-        "ي": "ی",
-        "ى": "ی",
-        "ئ": "ی",
-        "ك": "ک",
-        "أ": "ا",
-        "إ": "ا",
-        "آ": "ا",
-        "ٱ": "ا",
-        "ة": "ه",
-        "ۀ": "ه",
-        "ؤ": "و",
-        "ـ": None,
-        "\u200c": " ",
-        "\u200d": None,
-        "\u00a0": " ",
-        "\u200f": None,
-        "\u200e": None,
-        "：": ":",
-        "،": ",",
-        "؛": ";",
-        "٫": ".",
-        "٬": ",",
-        "–": "-",
-        "—": "-",
-        "«": '"',
-        "»": '"',
-    }
-    | {chr(0x06F0 + i): str(i) for i in range(10)}
-    | {chr(0x0660 + i): str(i) for i in range(10)}
-)
-_DIACRITICS_RE = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed]")
+# Letters, digits, diacritics, spaces and case fold by hamta.text.normalize.fold (one folding for every
+# module); boilerplate adds only punctuation that its rules treat as one: Arabic comma/semicolon, dashes,
+# guillemets.
+_PUNCT = str.maketrans({"،": ",", "؛": ";", "–": "-", "—": "-", "«": '"', "»": '"'})
 _SPACE_RE = re.compile(r"\s+")
 
 
 def match_key(text: str) -> str:
-    """The folded, lowercased, space-normalised form every rule is written against.
+    """The folded form every rule is written against: `fold` plus the punctuation above, with all
+    whitespace (line breaks too) collapsed to one space and the ends stripped.
 
     Example:
         >>> match_key("كد الخبر:  ١٢٣") == match_key("کد الخبر: 123")
         True
     """
-    text = unicodedata.normalize("NFKC", text)
-    text = _DIACRITICS_RE.sub("", text.translate(_FOLD)).lower()
-    return _SPACE_RE.sub(" ", text).strip()
+    return _SPACE_RE.sub(" ", fold(text).translate(_PUNCT)).strip()
 
 
-def _phrases(raw: str) -> frozenset[str]:
-    """One phrase per line (natural spelling), folded like the lines they are compared with."""
-    return frozenset(match_key(p) for p in raw.strip().splitlines() if p.strip())
+# --- vocabulary (hamta/data/boilerplate_words.tsv) -----------------------------------------------------
+_VOCABULARY = load_word_lists("boilerplate_words.tsv")
 
 
-def _words(raw: str) -> frozenset[str]:
-    return frozenset(match_key(w) for w in raw.split())
+def _vocabulary(name: str) -> frozenset[str]:
+    """One list of the data file, folded like the lines it is compared with."""
+    return frozenset(match_key(entry) for entry in _VOCABULARY[name])
 
 
-# --- vocabulary ----------------------------------------------------------------------------------------
-_NEWS_CODE_LABELS = _phrases(
-    """
-    کد خبر
-    کد مطلب
-    کد
-    شناسه خبر
-    شناسه مطلب
-    شماره خبر
-    شماره مطلب
-    رمز الخبر
-    رقم الخبر
-    رقم الخبر
-    كود الخبر
-    رقم المقال
-    معرف الخبر
-    news id
-    news code
-    article id
-    story id
-    news no
-    """
-)
-_SOURCE_LABELS = _phrases(
-    """
-    منبع
-    منابع
-    ماخذ
-    مأخذ
-    منبع خبر
-    منبع عکس
-    المصدر
-    المصادر
-    مصدر الخبر
-    مصدر
-    source
-    sources
-    via
-    photo credit
-    image source
-    credit
-    """
-)
-_BYLINE_LABELS = _phrases(
-    """
-    خبرنگار
-    نویسنده
-    گزارش
-    گزارشگر
-    عکس
-    عکاس
-    ترجمه
-    مترجم
-    تنظیم
-    ویراستار
-    دبیر
-    بقلم
-    كتب
-    كتبت
-    تحرير
-    مراسل
-    إعداد
-    ترجمة
-    تصوير
-    الكاتب
-    reporter
-    author
-    written by
-    photo
-    photos
-    editor
-    edited by
-    reporting by
-    writing by
-    editing by
-    additional reporting by
-    """
-)
-_TAG_LABELS = _phrases(
-    """
-    برچسب ها
-    برچسب
-    کلمات کلیدی
-    کلیدواژه ها
-    موضوعات
-    الكلمات المفتاحية
-    كلمات مفتاحية
-    وسوم
-    الوسوم
-    كلمات دلالية
-    tags
-    keywords
-    topics
-    filed under
-    """
-)
-_READ_MORE_LABELS = _phrases(
-    """
-    بیشتر بخوانید
-    بخوانید
-    مطالب مرتبط
-    اخبار مرتبط
-    خبرهای مرتبط
-    مطالب پیشنهادی
-    مطالب پربازدید
-    پربازدیدترین
-    ادامه مطلب
-    ادامه خبر
-    اقرأ أيضا
-    اقرأ ايضا
-    اقرأ المزيد
-    المزيد
-    أخبار ذات صلة
-    مواضيع ذات صلة
-    مقالات ذات صلة
-    الأكثر قراءة
-    read more
-    read also
-    related
-    related articles
-    related news
-    related stories
-    related content
-    more on this story
-    more stories
-    see also
-    continue reading
-    most read
-    most popular
-    """
-)
-_COMMENT_FORM_PHRASES = _phrases(
-    """
-    ارسال نظر
-    ارسال نظرات
-    ارسال دیدگاه
-    نظرات
-    نظر
-    نظر شما
-    نظرات شما
-    نظر خود را بنویسید
-    نظر خود را وارد کنید
-    ثبت نظر
-    دیدگاه
-    دیدگاه ها
-    دیدگاه شما
-    دیدگاه خود را بنویسید
-    متن نظر
-    نام
-    نام شما
-    نام و نام خانوادگی
-    ایمیل
-    پست الکترونیک
-    پست الکترونیکی
-    آدرس ایمیل
-    کد امنیتی
-    ارسال
-    انصراف
-    پاسخ
-    پاسخ دادن
-    لغو پاسخ
-    أضف تعليق
-    أضف تعليقك
-    اترك تعليقا
-    اكتب تعليقك
-    التعليقات
-    تعليقات
-    تعليق
-    تعليقك
-    التعليق
-    الاسم
-    البريد الإلكتروني
-    البريد الالكتروني
-    الموقع الإلكتروني
-    إرسال
-    إرسال التعليق
-    رمز التحقق
-    comments
-    comment
-    leave a comment
-    leave a reply
-    add a comment
-    add comment
-    post a comment
-    post comment
-    submit
-    submit comment
-    your comment
-    name
-    your name
-    email
-    e-mail
-    email address
-    website
-    reply
-    cancel reply
-    """
-)
-_COMMENT_WORDS = _words("نظر نظرات دیدگاه دیدگاه‌ها تعليق تعليقات التعليقات comment comments reply replies")
+_NEWS_CODE_LABELS = _vocabulary("news_code_label")
+_SOURCE_LABELS = _vocabulary("source_label")
+_BYLINE_LABELS = _vocabulary("byline_label")
+_TAG_LABELS = _vocabulary("tag_label")
+_READ_MORE_LABELS = _vocabulary("read_more_label")
+_COMMENT_FORM_PHRASES = _vocabulary("comment_form")
+_COMMENT_WORDS = _vocabulary("comment_word")
+_SEARCH_PHRASES = _vocabulary("search_link")
+_ARCHIVE_PHRASES = _vocabulary("archive_link")
+_SHARE_WORDS = _vocabulary("share_word")
+_SHARE_CORE = _vocabulary("share_core")
+_AD_PHRASES = _vocabulary("advertisement")
+_NAVIGATION_PHRASES = _vocabulary("navigation")
+_END_MARKERS = _vocabulary("end_marker")
+_VIEW_WORDS = _vocabulary("view_word")
+# Month, weekday and relative-day names come from hamta.text.dates (one vocabulary for every module).
+_DATE_WORDS = _vocabulary("date_word") | frozenset(match_key(w) for w in calendar_vocabulary())
 # Comment-policy notices: (words that must all occur) x (a comment word); at most MAX_NOTICE_WORDS words.
+# Patterns, not word lists, so they stay in code; they are folded like the lines they search (folding
+# changes only letters, digits and spaces, never regex syntax), so "مسيئ" meets the folded "مسیی".
 _COMMENT_POLICY_RE = re.compile(
-    "|".join(
-        [
-            r"(نظر|دیدگاه).*(توهین|تایید|منتشر نخواهد|منتشر نمی|فینگلیش|حروف لاتین|خودداری)",
-            r"(توهین|فینگلیش|حروف لاتین).*(نظر|دیدگاه)",
-            r"تعلیق.*(مسیئ|لا تعبر|تعبر عن|مراجعه|لن ینشر|لن یتم نشر|لا ینشر|نشرها)",
-            r"(لا تعبر|مسیئ).*تعلیق",
-            r"(email|e-mail) address will not be published",
-            r"required fields are marked",
-            r"comments? (are|is|will be) (moderated|reviewed)",
-            r"comments?.*(will not|won't|may not) be published",
-            r"(offensive|abusive).*comments?|comments?.*(offensive|abusive)",
-        ]
+    fold(
+        "|".join(
+            [
+                r"(نظر|دیدگاه).*(توهین|تایید|منتشر نخواهد|منتشر نمی|فینگلیش|حروف لاتین|خودداری)",
+                r"(توهین|فینگلیش|حروف لاتین).*(نظر|دیدگاه)",
+                r"تعلیق.*(مسیئ|لا تعبر|تعبر عن|مراجعه|لن ینشر|لن یتم نشر|لا ینشر|نشرها)",
+                r"(لا تعبر|مسیئ).*تعلیق",
+                r"(email|e-mail) address will not be published",
+                r"required fields are marked",
+                r"comments? (are|is|will be) (moderated|reviewed)",
+                r"comments?.*(will not|won't|may not) be published",
+                r"(offensive|abusive).*comments?|comments?.*(offensive|abusive)",
+            ]
+        )
     )
 )
-_SEARCH_PHRASES = _phrases(
-    """
-    جستجو
-    جستجوی پیشرفته
-    جستجو در سایت
-    جستجو در اخبار
-    بحث
-    البحث
-    ابحث
-    بحث متقدم
-    البحث المتقدم
-    search
-    search this site
-    advanced search
-    """
-)
-_ARCHIVE_PHRASES = _phrases(
-    """
-    آرشیو
-    آرشیو اخبار
-    آرشیو خبر
-    آرشیو روزنامه
-    آرشیو نسخه چاپی
-    بایگانی
-    الأرشيف
-    أرشيف
-    الأرشيف التاريخي
-    أرشيف الأخبار
-    أرشيف الموقع
-    archive
-    archives
-    news archive
-    """
-)
-_SHARE_WORDS = _words(
-    """
-    اشتراک اشتراک‌گذاری گذاری بگذارید ارسال به دوستان نسخه چاپی چاپ ذخیره دوستان
-    مشاركة شارك شارك هذا المقال طباعة أرسل لصديق حفظ
-    share this article story tweet print email save on via whatsapp facebook twitter telegram linkedin
-    instagram pinterest reddit x
-    تلگرام توییتر توئیتر فیسبوک واتساپ لینکدین اینستاگرام ایتا بله سروش روبیکا در
-    تويتر فيسبوك فيس بوك واتساب واتس اب تيليجرام تلغرام لينكدإن إنستغرام على عبر
-    """
-)
-_SHARE_CORE = _words(
-    """
-    اشتراک اشتراک‌گذاری چاپی چاپ مشاركة شارك طباعة share tweet print whatsapp facebook twitter telegram
-    linkedin تلگرام توییتر فیسبوک واتساپ تويتر فيسبوك واتساب تيليجرام
-    """
-)
-_AD_PHRASES = _phrases(
-    """
-    تبلیغات
-    آگهی
-    آگهی تبلیغاتی
-    إعلان
-    اعلان
-    إعلانات
-    advertisement
-    sponsored
-    sponsored content
-    """
-)
-_NAVIGATION_PHRASES = _phrases(
-    """
-    صفحه اصلی
-    صفحه نخست
-    بازگشت
-    بازگشت به بالا
-    الرئيسية
-    الصفحة الرئيسية
-    عودة
-    home
-    back to top
-    top
-    menu
-    next
-    previous
-    """
-)
-_END_MARKERS = _phrases(
-    """
-    انتهای پیام
-    انتهای خبر
-    پایان پیام
-    پایان خبر
-    انتهى
-    انتهى الخبر
-    نهاية الخبر
-    end
-    ends
-    end of story
-    """
-)
+#: copyright notices, folded like the comment-policy patterns
 _COPYRIGHT_RE = re.compile(
-    r"©|\(c\) ?\d{4}|copyright|all rights reserved|کپی ?رایت|حقوق.*محفوظ|جميع الحقوق|حقوق النشر".translate(
-        _FOLD
-    )
+    fold(r"©|\(c\) ?\d{4}|copyright|all rights reserved|کپی ?رایت|حقوق.*محفوظ|جميع الحقوق|حقوق النشر")
 )
-_VIEW_WORDS = _words(
-    "بازدید بازدیدها تعداد دفعات مشاهده مشاهدات المشاهدات عدد قراءة قراءات views view reads hits"
-)
-# Month, weekday and relative-day names come from hamta.text.dates (one vocabulary for every module);
-# these are the other words of a date line.
-_DATE_WORDS = _words(
-    """
-    یک دو سه چهار پنج
-    ساعت دقیقه ثانیه روز هفته ماه سال پیش قبل تاریخ انتشار منتشر شده در به روز رسانی روزرسانی
-    بروزرسانی آخرین ویرایش شمسی قمری میلادی هجری ه.ش ه.ق ق.ظ ب.ظ ش ق م
-    الساعة ساعة ساعات دقيقة دقائق منذ يوم تاريخ النشر نشر في بتاريخ آخر تحديث تم التحديث
-    صباحا مساء مساءً ظهرا الموافق هـ ه م ص بتوقيت غرينتش مكة
-    jan feb mar apr jun jul aug sep sept oct nov dec
-    mon tue tues wed thu thur thurs fri sat sun
-    am pm a.m. p.m. gmt utc bst est edt cet irst ast
-    published updated posted last modified on at by ago hour hours minute minutes day days
-    """
-) | frozenset(match_key(w) for w in calendar_vocabulary())
 _TOKEN_RE = re.compile(r"\d+|[^\W\d_]+(?:[.'][^\W\d_]+)*\.?")
 _NUMBER_ONLY_RE = re.compile(r"[(\[#]?\s*\d{1,7}([.,/]\d{1,3})?\s*[)\].]?")
 _DATE_DIGITS_RE = re.compile(r"\d{1,4}[/:.-]\d{1,2}")

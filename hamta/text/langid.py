@@ -30,6 +30,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+
+from hamta.text.normalize import fold
+from hamta.text.wordlists import load_word_lists
 
 __all__ = ["LANGUAGES", "LanguageGuess", "guess_language", "detect_language", "detect_paragraphs"]
 
@@ -90,70 +94,41 @@ _LETTER_LOG_RATIO = {
     "خ": 0.3,
 }
 
-# Function words of each language, in their usual spelling; both lists are compared after folding yeh,
-# kaf and hamza-alef variants (see _fold), so Persian written with Arabic ي ك, or Arabic with Persian ی ک,
-# still matches. Words frequent in *both* languages (_SHARED_WORDS) count for neither.
-_FA_WORDS_RAW = """
-    است را که این آن می نمی های ها هایی با از برای در تا هر یک خود وی آنها ایشان شد شده شود شوند
-    کرد کرده کند کنند کنیم کردند دارد دارند داشت داشته بود بودند باشد باشند هست هستند نیست نیز
-    باید اینکه آنکه چنین همچنین چه چون اگر زیرا وقتی پس پیش روی درباره گفت گفته داد داده دهد اند
-    سال بر همین همان دیگر بسیار میان چند نیز نسبت طور بدون توسط
-"""
-_AR_WORDS_RAW = """
-    في على إلى عن أن إن أنه إنه أنها التي الذي الذين هذا هذه ذلك تلك قد وقد لقد كان كانت وكان
-    وكانت لم لن مع ثم منذ عند إذا لا كما قال وقال قالت وقالت وفي لكن ولكن هو هي وهو وهي هناك بأن
-    لأن أيضا حيث يكون تكون يمكن إلا وأن ومن عليه فيه فيها منها عليها لدى خلال اليوم هل ماذا لماذا
-    كيف بعض جميع أكثر له لها بها وقد ضد
-"""
-_SHARED_WORDS_RAW = "من ما هم او اما بین به ولی کل غیر بعد قبل حتی علی الی یا ای نه کما"
-
-_FOLD = str.maketrans({"ی": "ي", "ى": "ي", "ک": "ك", "أ": "ا", "إ": "ا", "ـ": None})
+# --- function words (hamta/data/langid_words.tsv) ----------------------------------------------------
+# Tokens and words are compared after hamta.text.normalize.fold (one folding for every module: yeh, kaf,
+# hamza, diacritics, tatweel; ZWNJ becomes a space), so Persian written with Arabic ي ك, or Arabic with
+# Persian ی ک, still matches. Two letters are kept through the fold because here they are evidence of
+# the language, not spelling variants: alef-madda (Persian آن / آنها vs Arabic أن / أنها) and teh
+# marbuta (Persian شده vs Arabic شدة). Words frequent in *both* languages (fa_ar_shared) count for neither.
+_FOLD_CACHE_SIZE = 1 << 16
+_KEEP = str.maketrans({"آ": "\ue000", "ة": "\ue001"})  # private-use stand-ins that fold leaves alone
+_RESTORE = str.maketrans({"\ue000": "آ", "\ue001": "ة"})
 
 
+@lru_cache(maxsize=_FOLD_CACHE_SIZE)
 def _fold(token: str) -> str:
-    """Fold yeh/kaf/hamza-alef variants (and drop tatweel) so either spelling convention matches."""
-    return token.translate(_FOLD)
+    """`fold`, keeping alef-madda and teh marbuta (see above); cached, as news text repeats its words."""
+    return fold(token.translate(_KEEP)).translate(_RESTORE)
 
 
-_SHARED_WORDS = frozenset(_fold(w) for w in _SHARED_WORDS_RAW.split())
-_FA_WORDS = frozenset(_fold(w) for w in _FA_WORDS_RAW.split()) - _SHARED_WORDS
-_AR_WORDS = frozenset(_fold(w) for w in _AR_WORDS_RAW.split()) - _SHARED_WORDS - _FA_WORDS
-_EN_WORDS = frozenset(
-    """
-    the of and to in is was that for on with as by at from be are were this these those it its he she
-    they we you i his her their our your has have had not but or an a which who whom whose will would
-    can could should may might must been being there than then also after before about over into out
-    up more most said says all one two new no so if when what where how why just only other some such
-    do does did because while during against between under again very first last year years people
-    him them us me my any each both through until since like off per many much above below down around
-    among across without within near behind three four five six seven eight nine ten hundred
-    """.split()
-)
-# Frequent words of other Latin-script languages (English homographs are removed below).
-_OTHER_LATIN_WORDS = {
-    "de": "der die das und ist nicht mit von den dem des ein eine einen sich auf auch zu im für wird "
-    "werden sind wurde noch nach bei aus wie oder aber nur über",
-    "fr": "le la les et est des un une du pour dans que qui sur pas au aux avec ce cette ses sont par "
-    "plus il elle nous vous mais ont été leur",
-    "es": "el la los las y es del que en por con una para se su al lo como más pero sus le ha fue son "
-    "este esta entre",
-    "it": "il di che è la per un una del della sono non si con le gli dei delle nel alla anche più ma "
-    "come questo",
-    "pt": "o os as e é do da dos das em um uma para com não por que se na no mais foi são ao pelo pela",
-    "nl": "de het een en van is dat op te zijn niet met voor aan er ook als maar bij om door wordt",
-    "sv": "och att det som en på är av för med till den har inte om ett var jag men",
-    "tr": "ve bir bu da de için ile olarak olan çok daha gibi ama veya ki ne değil",
-    "id": "dan yang di ini itu dengan untuk dari dalam tidak akan pada juga ke oleh ada",
-    "pl": "i w na z że się nie do jest to jak po ale od przez dla tak",
+_WORD_LISTS = load_word_lists("langid_words.tsv")
+_SHARED_WORDS = frozenset(_fold(w) for w in _WORD_LISTS["fa_ar_shared"])
+_FA_WORDS = frozenset(_fold(w) for w in _WORD_LISTS["fa"]) - _SHARED_WORDS
+_AR_WORDS = frozenset(_fold(w) for w in _WORD_LISTS["ar"]) - _SHARED_WORDS - _FA_WORDS
+_EN_WORDS = frozenset(_WORD_LISTS["en"])
+# Frequent words of other Latin-script languages (English homographs are removed).
+_OTHER_WORDS = {
+    name.removeprefix("other_"): frozenset(words) - _EN_WORDS
+    for name, words in _WORD_LISTS.items()
+    if name.startswith("other_")
 }
-_OTHER_WORDS = {lang: frozenset(words.split()) - _EN_WORDS for lang, words in _OTHER_LATIN_WORDS.items()}
 #: foreign function words that are also ordinary English words: they count half
-_EN_HOMOGRAPHS = frozenset("die men war also hat bin see den son pour par plus come dove sale man ha".split())
+_EN_HOMOGRAPHS = frozenset(_WORD_LISTS["en_homograph"])
 
 _TOKEN_RE = re.compile(r"[^\W\d_]+(?:[\u200c'’][^\W\d_]+)*|\d+")
 _PARA_SPLIT_RE = re.compile(r"\n[ \t\r\f\v\u00a0]*\n\s*")
 
-_AR_ARTICLE_PREFIXES = ("ال", "وال", "بال", "فال", "كال", "لل")
+_AR_ARTICLE_PREFIXES = tuple(_fold(p) for p in ("ال", "وال", "بال", "فال", "كال", "لل"))
 
 
 @dataclass(frozen=True)
@@ -231,7 +206,7 @@ def _score_arabic_script(tokens: list[str]) -> dict[str, float]:
         # Arabic writes the conjunctions و / ف joined to the next word (وهذه, فقد); Persian keeps و apart.
         if folded in _AR_WORDS or (folded[:1] in ("و", "ف") and folded[1:] in _AR_WORDS):
             ar += W_FUNCTION_WORD
-        if any(part in _FA_WORDS for part in folded.split(_ZWNJ)):
+        if any(part in _FA_WORDS for part in folded.split(" ")):  # fold made ZWNJ a space
             fa += W_FUNCTION_WORD
         letter_evidence += sum(_LETTER_LOG_RATIO.get(ch, 0.0) for ch in tok)
     fa += min(fa_yk, MAX_YEH_KAF)
