@@ -10,6 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hamta.text.boilerplate import KINDS, boilerplate_kind, flag_boilerplate, match_key
+from hamta.text.normalize import fold
+from hamta.text.wordlists import load_word_lists
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -108,6 +110,35 @@ def test_match_key_folds_spelling_variants() -> None:
     assert match_key("الأرشيف") == match_key("الارشيف")
     assert match_key("سه‌شنبه") == match_key("سه شنبه")
     assert match_key("Share  THIS") == "share this"
+
+
+@given(st.text(max_size=40))
+def test_match_key_is_fold_on_one_line(line: str) -> None:
+    # boilerplate folds letters and digits exactly as hamta.text.normalize.fold; it only adds
+    # punctuation and collapses line breaks
+    key = match_key(line)
+    assert key == match_key(fold(line)) == key.strip()
+    assert not any(c in key for c in "\n\r\t‌،؛«»")
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        # the folded pattern meets the folded line (hamza on yeh folds to ی on both sides)
+        ("التعليقات المسيئة ستحذف", "comment_form"),
+        # a row of ornaments (U+06DE) is a separator, not an empty line
+        ("۞ ۞ ۞", "separator"),
+    ],
+)
+def test_folding_fixes(line: str, expected: str) -> None:
+    assert boilerplate_kind(line, "ar") == expected
+
+
+@pytest.mark.parametrize("name", ["comment_word", "share_word", "share_core", "view_word", "date_word"])
+def test_word_list_entries_are_single_tokens(name: str) -> None:
+    # word lists are matched token by token: an entry that folds to two words (a ZWNJ compound) never matches
+    for entry in load_word_lists("boilerplate_words.tsv")[name]:
+        assert " " not in match_key(entry), entry
 
 
 def _seed_reference() -> tuple[dict[str, list[str]], set[tuple[str, int, str]]]:

@@ -9,7 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hamta.text.langid import LANGUAGES, detect_language, detect_paragraphs, guess_language
+from hamta.text.langid import (
+    LANGUAGES,
+    W_FUNCTION_WORD,
+    detect_language,
+    detect_paragraphs,
+    guess_language,
+)
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED = Path(os.environ.get("HAMTA_SHARED", Path(__file__).resolve().parents[2] / "shared"))
@@ -92,6 +98,27 @@ def test_short_uncertain_and_confident_guesses() -> None:
     assert not confident.uncertain
     assert confident.scores["fa"] > confident.scores["ar"]
     assert confident.script == "arabic"
+
+
+@pytest.mark.parametrize(
+    ("word", "lang"),
+    [
+        # alef-madda and teh marbuta survive langid's folding: آن is Persian, أن Arabic, شدة not شده
+        ("آن", "fa"),
+        ("أن", "ar"),
+        ("آنها", "fa"),
+        ("أنها", "ar"),
+        # either yeh/kaf convention still matches the function words
+        ("كند", "fa"),
+        ("الذی", "ar"),
+    ],
+)
+def test_function_words_keep_language_evidence(word: str, lang: str) -> None:
+    assert guess_language(word).scores[lang] >= W_FUNCTION_WORD
+
+
+def test_arabic_teh_marbuta_is_not_a_persian_function_word() -> None:
+    assert guess_language("شدة").scores["fa"] < W_FUNCTION_WORD <= guess_language("شده").scores["fa"]
 
 
 def test_non_string_is_a_type_error() -> None:

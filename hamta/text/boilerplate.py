@@ -6,8 +6,10 @@ lines are open-ended. Every rule therefore matches a *whole* line (or a whole ``
 made only of furniture vocabulary, so a content sentence that merely mentions a source, a date or a
 search ("منبع آگاه گفت ...", "البحث عن المفقودين مستمر") is never flagged.
 
-All vocabulary is compared after folding (see :func:`match_key`): yeh/kaf/hamza variants, teh marbuta,
-diacritics, tatweel, ZWNJ and digit systems, so "كد خبر", "کد خبر" and "كد الخبر: 123" all match.
+The vocabulary is data (``hamta/data/boilerplate_words.tsv``; month and weekday names from
+`hamta.text.dates`), compared after folding (see :func:`match_key`, built on `hamta.text.normalize.fold`):
+yeh/kaf/hamza variants, teh marbuta, diacritics, tatweel, ZWNJ and digit systems, so "كد خبر", "کد خبر"
+and "كد خبر: ١٢٣" all match.
 
 Example:
     >>> boilerplate_kind("کد خبر: ۱۰۳۶۳۲", "fa")

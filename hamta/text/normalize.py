@@ -53,7 +53,7 @@ _QUOTES = frozenset("\"'«»“”‘’„‹›")
 #: a run of horizontal space (any Unicode space except the line separators above)
 _HSPACE_RUN_RE = re.compile("[^\\S" + "".join(sorted(_LINE_BREAKS)) + "]+")
 
-#: Letter folding for the matching view only (after diacritics are gone): one code point per letter.
+#: Letter folding for the matching view and `fold` (after diacritics are gone): one code point per letter.
 _MATCH_LETTERS = {
     "\u064a": "\u06cc",  # ي -> ی
     "\u0649": "\u06cc",  # ى -> ی

@@ -19,25 +19,30 @@ from functools import cache
 from importlib import resources
 from types import MappingProxyType
 
-__all__ = ["load_word_lists"]
+__all__ = ["load_word_lists", "parse_word_lists"]
 
 _HEADER = "list\tentry"
 
 
 @cache
 def load_word_lists(filename: str) -> Mapping[str, tuple[str, ...]]:
-    """List name -> entries (file order, duplicates dropped) of the data file ``hamta/data/<filename>``.
+    """List name -> entries of the data file ``hamta/data/<filename>`` (read once, then cached)."""
+    text = resources.files("hamta.data").joinpath(filename).read_text(encoding="utf-8")
+    return parse_word_lists(text, f"hamta/data/{filename}")
+
+
+def parse_word_lists(text: str, source: str) -> Mapping[str, tuple[str, ...]]:
+    """List name -> entries (file order, duplicates dropped) of a ``list<TAB>entry`` file's text.
 
     Raises:
-        ValueError: a row that is not ``list<TAB>entry`` (file and line named).
+        ValueError: a row that is not ``list<TAB>entry``, naming ``source`` and the line.
     """
-    text = resources.files("hamta.data").joinpath(filename).read_text(encoding="utf-8")
     lists: dict[str, dict[str, None]] = {}
     for lineno, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.startswith("#") or line == _HEADER:
             continue
         parts = line.split("\t")
         if len(parts) != 2 or not parts[0] or not parts[1].strip():
-            raise ValueError(f"hamta/data/{filename}:{lineno}: expected 'list<TAB>entry', got {line!r}")
+            raise ValueError(f"{source}:{lineno}: expected 'list<TAB>entry', got {line!r}")
         lists.setdefault(parts[0], {})[parts[1].strip()] = None
     return MappingProxyType({name: tuple(entries) for name, entries in lists.items()})
