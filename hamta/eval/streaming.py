@@ -26,6 +26,7 @@ import sys
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hamta.errors import InputError
@@ -34,7 +35,15 @@ from hamta.eval.metrics import MetricOptions, SystemStats, compact_array
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["DEFAULT_CHUNK", "Chunk", "LineStreams", "available_cores", "extract_statistics"]
+__all__ = [
+    "DEFAULT_CHUNK",
+    "Chunk",
+    "LineStreams",
+    "available_cores",
+    "extract_statistics",
+    "memory_chunks",
+    "read_line_file",
+]
 
 log = logging.getLogger("hamta.eval.streaming")
 
@@ -57,8 +66,9 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _read_lines(path: str) -> Iterator[str]:
+def read_line_file(path: str | Path) -> Iterator[str]:
     """A file's lines as the sacrebleu CLI reads them (UTF-8, split on ``\\n`` only, right-stripped)."""
+    path = str(path)
     opener = gzip.open if path.endswith(".gz") else open
     with opener(path, "rb") as fh:
         for lineno, raw in enumerate(fh, 1):
@@ -102,8 +112,8 @@ class LineStreams:
         self.n_empty = {p: 0 for p in paths}
         self.docs = [] if self.docids is not None else None
         interned: dict[str, str] = {}
-        readers = [_read_lines(str(p)) for p in paths]
-        doc_reader = _read_lines(str(self.docids)) if self.docids is not None else None
+        readers = [read_line_file(str(p)) for p in paths]
+        doc_reader = read_line_file(str(self.docids)) if self.docids is not None else None
         columns: list[list[str]] = [[] for _ in paths]
         while True:
             lines = [next(r, None) for r in readers]
