@@ -77,7 +77,7 @@ def test_statistics_equal_sacrebleu_rows_for_every_chunking(multi: dict) -> None
     refs, hyps = multi["refs"], multi["systems"]["close.txt"]
     for key in ("bleu", "ter"):
         expected = METRICS[key](refs)._extract_corpus_statistics(hyps, None)
-        for jobs, chunk in ((1, 7), (2, 40), (1, 5000)):
+        for jobs, chunk in ((1, 7), (2, 40)):
             res = score_systems(refs, {"s": hyps}, metrics=[key], paired=[], jobs=jobs, chunk_size=chunk)
             assert res.stats["s", key].rows == expected
 
@@ -99,14 +99,15 @@ def test_multi_reference_paired_tests_equal_sacrebleu(multi: dict, test: str, mo
     monkeypatch.setattr(significance, "_DRAW_BUDGET", 3 * N_LINES + 7)
     refs, systems = multi["refs"], multi["systems"]
     n = N_BS if test == "bs" else N_AR
-    result = score_systems(refs, systems, metrics=list(METRICS), paired=[test], n_bootstrap=N_BS, n_ar=N_AR)
+    keys = ["bleu", "chrf", "ter"]
+    result = score_systems(refs, systems, metrics=keys, paired=[test], n_bootstrap=N_BS, n_ar=N_AR)
     named = list(systems.items())
-    metrics = {make(refs).__class__.__name__ + key: make(refs) for key, make in METRICS.items()}
+    metrics = {key: METRICS[key](refs) for key in keys}
     sigs, scores = PairedTest(named, metrics, None, test_type=test, n_samples=n)()
     for score_name, values in scores.items():
         if score_name == "System":
             continue
-        key = next(k for k in METRICS if result.get(named[0][0], k).name == score_name)
+        key = next(k for k in keys if result.get(named[0][0], k).name == score_name)
         for (name, _), res in zip(named, values, strict=True):
             mine = result.get(name, key)
             assert mine.score == res.score
