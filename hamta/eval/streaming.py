@@ -19,6 +19,7 @@ Example:
 
 from __future__ import annotations
 
+import gc
 import gzip
 import logging
 import os
@@ -173,6 +174,15 @@ class _ChunkScorer:
         Returns arrays (key -> one per system), BLEU's tokenized-period counts and the Python types of
         each statistic (from the first row).
         """
+        was_enabled = gc.isenabled()
+        gc.disable()  # the per-segment code makes no reference cycles; collections only cost time (~10 %)
+        try:
+            return self._score(chunk)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    def _score(self, chunk: Chunk) -> tuple[dict[str, list[np.ndarray]], dict[str, list[int]], dict]:
         ref_cols, hyp_cols = chunk
         n = len(ref_cols[0])
         arrays: dict[str, list[np.ndarray]] = {}
