@@ -18,7 +18,7 @@ at 4 decimals) is compared: single-system outputs must be identical text, line f
 
 Run:
     python benchmarks/score_speed.py --sizes 10000 100000
-    python benchmarks/score_speed.py --sizes 1000000 --configs bleu+chrf +ci --sacrebleu-max-lines 0
+    python benchmarks/score_speed.py --sizes 1000000 --configs +ci --metrics bleu chrf --sacrebleu-max-lines 0
 """
 
 from __future__ import annotations
@@ -98,6 +98,7 @@ def _tree_rss(pid: int) -> int:
 @dataclass
 class Run:
     wall: float
+    cpu: float  # user + system seconds of the process and the children it waited for (workers)
     peak: int  # bytes
     stdout: str
 
@@ -129,7 +130,8 @@ def measure(cmd: list[str], cwd: Path) -> Run:
         proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         sys.exit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{err_path.read_text()[-2000:]}")
-    return Run(wall, max(peak, usage.ru_maxrss * 1024), out_path.read_text(encoding="utf-8"))
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(wall, cpu, max(peak, usage.ru_maxrss * 1024), out_path.read_text(encoding="utf-8"))
 
 
 def sacrebleu_runs(base: list[str], refs: list[str], hyps: list[str], config: dict) -> list[list[str]]:
@@ -227,6 +229,12 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000], metavar="N")
     parser.add_argument("--configs", nargs="+", default=list(CONFIGS), choices=list(CONFIGS))
     parser.add_argument("--refs", type=int, default=1, help="references (default 1)")
+    parser.add_argument(
+        "--metrics",
+        nargs="+",
+        default=None,
+        help="replace every config's metrics (e.g. bleu chrf at 1M lines)",
+    )
     parser.add_argument("--jobs", type=int, default=None, help="hamta --jobs (default: its default)")
     parser.add_argument(
         "--sacrebleu-max-lines",
@@ -251,17 +259,17 @@ def main() -> int:
     print(f"cores available: {len(os.sched_getaffinity(0))}; load average at start: {os.getloadavg()}")
     print()
     print(
-        "| lines | work | sacrebleu wall (s) | hamta wall (s) | hamta / sacrebleu | sacrebleu peak (MiB) "
-        "| hamta peak (MiB) | numbers compared | mismatches |"
+        "| lines | work | sacrebleu wall (s) | hamta wall (s) | hamta / sacrebleu | sacrebleu CPU (s) "
+        "| hamta CPU (s) | sacrebleu peak (MiB) | hamta peak (MiB) | numbers compared | mismatches |"
     )
-    print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     failed = 0
     for n in args.sizes:
         with tempfile.TemporaryDirectory(prefix="hamta-score-bench-") as tmp:
             d = Path(tmp)
             refs, systems = make_data(d, n, args.refs)
             for name in args.configs:
-                config = CONFIGS[name]
+                config = dict(CONFIGS[name], **({"metrics": args.metrics} if args.metrics else {}))
                 hyps = systems[: config["systems"]]
                 limit = args.sacrebleu_paired_max_lines if config["systems"] > 1 else args.sacrebleu_max_lines
                 theirs = (
@@ -278,12 +286,15 @@ def main() -> int:
                 failed += bad
                 sb_wall = sum(r.wall for r in theirs)
                 sb_peak = max((r.peak for r in theirs), default=0)
+                work = name if not args.metrics else f"{name} ({' '.join(args.metrics)})"
                 row = [
                     f"{n:,}",
-                    name,
+                    work,
                     f"{sb_wall:.1f}" if theirs else "not run",
                     f"{mine.wall:.1f}",
                     f"{mine.wall / sb_wall:.2f}" if theirs else "-",
+                    f"{sum(r.cpu for r in theirs):.1f}" if theirs else "not run",
+                    f"{mine.cpu:.1f}",
                     f"{sb_peak / MIB:,.0f}" if theirs else "not run",
                     f"{mine.peak / MIB:,.0f}",
                     str(checked) if theirs else "-",
