@@ -277,3 +277,40 @@ def test_comet_is_one_batched_call_with_scores_in_the_table(multi: dict, tmp_pat
     ref = multi["refs"][0]
     expected = sum(len(h) / (1 + len(r)) for h, r in zip(multi["systems"]["base.txt"], ref, strict=True))
     assert base_row.split()[-1] == f"{expected / N_LINES:.4f}"
+
+
+def test_report_shows_every_reference(multi: dict) -> None:
+    from hamta.eval.report import render_report
+
+    d = multi["dir"]
+    data = load_eval_data([d / "r1.en", d / "r2.en"], [d / "base.txt", d / "far.txt"])
+    result = score_systems(
+        data.all_references,
+        {s.name: s.hypotheses for s in data.systems},
+        metrics=["chrf"],
+        paired=[],
+        sentence_scores=True,
+    )
+    html = render_report(data, result)
+    assert "references (2)" in html and str(d / "r1.en") in html and str(d / "r2.en") in html
+    assert "reference 2</th>" in html
+
+
+@pytest.mark.parametrize(
+    "groups,positional,inputs,expected",
+    [
+        ([["r.en", "a.en", "b.en"]], [], [], (["r.en"], ["a.en", "b.en"])),
+        ([["r1.en"], ["r2.en", "a.en"]], ["b.en"], [], (["r1.en", "r2.en"], ["a.en", "b.en"])),
+        ([["r1.en", "r2.en"]], [], ["a.en"], (["r1.en", "r2.en"], ["a.en"])),
+    ],
+)
+def test_reference_and_hypothesis_files_from_the_command_line(groups, positional, inputs, expected) -> None:
+    from hamta.commands.score import split_files
+
+    assert split_files(groups, positional, inputs) == expected
+
+
+def test_no_hypothesis_is_one_clear_error(multi: dict, capsys) -> None:
+    assert main(["score", "-r", str(multi["dir"] / "r1.en")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("hamta: error: no hypothesis files given") and err.count("\n") == 1
