@@ -14,7 +14,7 @@ Example:
     >>> chunks = [([["The cat sat."]], [["The cat sat."], ["A cat sat."]])]
     >>> stats = extract_statistics(chunks, ["chrf"], MetricOptions(), n_systems=2, n_refs=1, jobs=1)
     >>> round(stats[1, "chrf"].corpus_score().score, 1)
-    67.5
+    61.1
 """
 
 from __future__ import annotations
@@ -219,7 +219,8 @@ def _init_worker(keys: Sequence[str], options: MetricOptions) -> None:
 
 
 def _run_chunk(chunk: Chunk) -> Any:
-    assert _WORKER is not None, "worker not initialised"
+    if _WORKER is None:
+        raise RuntimeError("hamta scoring worker used before its initializer ran")
     return _WORKER(chunk)
 
 
