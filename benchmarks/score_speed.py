@@ -1,41 +1,61 @@
-"""Scoring speed: `hamta score` vs the `sacrebleu` CLI doing the same work, with identical results checked.
+"""Scoring at corpus scale: `hamta score` vs the `sacrebleu` CLI, wall time and peak memory, same numbers.
 
-The work: N segments x 3 systems, metrics BLEU, chrF2 and TER, bootstrap 95 % CIs (1000 resamples) and
-both paired tests against the first system (paired bootstrap, 1000 resamples; approximate randomisation,
-10000 trials). The sacrebleu CLI runs one paired test per invocation, so it needs two
-(``--paired-bs``, which also gives the CIs, and ``--paired-ar``); hamta does everything in one.
-Both are timed as fresh processes from the command line. The reference is the English of
-../shared/data/ntrex-dev repeated to N lines; the systems are deterministic perturbations of it.
+Work, per size N (lines):
+  bleu+chrf   one system, BLEU and chrF2
+  +ter        one system, BLEU, chrF2 and TER
+  +ci         the same with bootstrap 95 % CIs (1000 resamples)
+  +paired     three systems, BLEU, chrF2, TER, CIs, paired bootstrap (1000) and paired approximate
+              randomisation (10000) against the first; sacrebleu needs two runs (--paired-bs, which
+              also prints the CIs, and --paired-ar), hamta one.
+Data: the English of ../shared/data/ntrex-dev repeated to N lines is the reference; the systems are
+seeded edits of it (dropped and swapped words, lowercasing); ``--refs K`` adds K-1 more references made
+the same way (multi-reference scoring).
+
+Each tool runs as a fresh process. Wall time is measured around it; peak memory is the larger of the
+main process's max RSS (``wait4``) and the summed RSS of its process tree sampled every 0.05 s (hamta's
+worker processes included). Every number both tools print (scores, CI means and half-widths, p-values,
+at 4 decimals) is compared: single-system outputs must be identical text, line for line.
 
 Run:
-    python benchmarks/score_speed.py                # 10000 segments
-    python benchmarks/score_speed.py --segments 2000
+    python benchmarks/score_speed.py --sizes 10000 100000
+    python benchmarks/score_speed.py --sizes 1000000 --configs +ci --metrics bleu chrf --sacrebleu-max-lines 0
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import re
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("HAMTA_SHARED", ROOT.parent / "shared"))
+SEED = 20240501
+METRICS_2 = ["bleu", "chrf"]
+METRICS_3 = ["bleu", "chrf", "ter"]
+CONFIGS = {
+    "bleu+chrf": {"systems": 1, "metrics": METRICS_2, "ci": False},
+    "+ter": {"systems": 1, "metrics": METRICS_3, "ci": False},
+    "+ci": {"systems": 1, "metrics": METRICS_3, "ci": True},
+    "+paired": {"systems": 3, "metrics": METRICS_3, "ci": True},
+}
+SAMPLE_S = 0.05
+MIB = 2**20
 
 
-def make_data(out: Path, n: int) -> list[str]:
-    """Reference (real English, repeated to n lines) and three perturbed systems; returns system files."""
+def make_data(out: Path, n: int, n_refs: int = 1) -> tuple[list[str], list[str]]:
+    """Reference(s) (real English, repeated to n lines) and three edited systems; returns file names."""
     en = (SHARED / "data" / "ntrex-dev" / "dev.en").read_text(encoding="utf-8").split("\n")[:-1]
     ref = [en[i % len(en)].rstrip() for i in range(n)]
-    rng = random.Random(20240501)
+    rng = random.Random(SEED)
 
     def drop(line: str, p: float) -> str:
         return " ".join(w for w in line.split() if rng.random() > p)
@@ -47,93 +67,108 @@ def make_data(out: Path, n: int) -> list[str]:
                 w[i], w[i + 1] = w[i + 1], w[i]
         return " ".join(w)
 
-    systems = {
+    files = {
         "base.txt": [drop(line, 0.10) for line in ref],
         "close.txt": [swap(drop(line, 0.09), 0.03) for line in ref],
         "far.txt": [drop(line.lower(), 0.2) for line in ref],
     }
-    (out / "ref.txt").write_text("\n".join(ref) + "\n", encoding="utf-8")
-    for name, lines in systems.items():
+    refs = {"ref.txt": ref}
+    for k in range(2, n_refs + 1):
+        refs[f"ref{k}.txt"] = [swap(drop(line, 0.05), 0.1) for line in ref]
+    for name, lines in {**refs, **files}.items():
         (out / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return list(systems)
+    return list(refs), list(files)
 
 
-def timed(cmd: list[str], cwd: Path) -> tuple[float, float, str]:
-    """Wall time, CPU time (user + system of the child; robust on a shared machine) and stdout."""
+def _tree_rss(pid: int) -> int:
+    """Summed resident memory (bytes) of `pid` and its descendants, from /proc."""
+    total, todo, page = 0, [pid], os.sysconf("SC_PAGE_SIZE")
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/statm") as fh:
+                total += int(fh.read().split()[1]) * page
+            with open(f"/proc/{p}/task/{p}/children") as fh:
+                todo += [int(c) for c in fh.read().split()]
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+@dataclass
+class Run:
+    wall: float
+    cpu: float  # user + system seconds of the process and the children it waited for (workers)
+    peak: int  # bytes
+    stdout: str
+
+
+def measure(cmd: list[str], cwd: Path) -> Run:
+    """Run `cmd`, sampling its process tree's memory; wall time, peak memory and stdout."""
     env = {**os.environ, "NO_COLOR": "1", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
     env.pop("SACREBLEU_SEED", None)
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t0 = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=env, check=False)
-    elapsed = time.perf_counter() - t0
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    out_path = cwd / ".stdout"
+    err_path = cwd / ".stderr"
+    peak = 0
+    with open(out_path, "w") as out, open(err_path, "w") as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err, env=env)
+        done = threading.Event()
+
+        def sample() -> None:
+            nonlocal peak
+            while not done.is_set():
+                peak = max(peak, _tree_rss(proc.pid))
+                done.wait(SAMPLE_S)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+        done.set()
+        sampler.join()
+        proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
-        sys.exit(f"failed: {' '.join(cmd)}\n{proc.stderr[-2000:]}")
-    return elapsed, cpu, proc.stdout
+        sys.exit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{err_path.read_text()[-2000:]}")
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(wall, cpu, max(peak, usage.ru_maxrss * 1024), out_path.read_text(encoding="utf-8"))
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--segments", type=int, default=10000)
-    args = parser.parse_args()
-    sacrebleu = shutil.which("sacrebleu")
-    base_cmd = [sacrebleu] if sacrebleu else [sys.executable, "-m", "sacrebleu"]
-    metrics = ["bleu", "chrf", "ter"]
-    with tempfile.TemporaryDirectory(prefix="hamta-score-bench-") as tmp:
-        d = Path(tmp)
-        systems = make_data(d, args.segments)
-        # text tables: sacrebleu's JSON writer fails on float32 means for some data (a sacrebleu bug)
-        common = ["ref.txt", "-i", *systems, "-m", *metrics, "-f", "text", "-w", "4"]
-        t_bs, c_bs, out_bs = timed([*base_cmd, *common, "--paired-bs"], d)
-        t_ar, c_ar, out_ar = timed([*base_cmd, *common, "--paired-ar"], d)
-        hamta = [sys.executable, "-m", "hamta", "-q", "score", "-r", "ref.txt", *systems, "-m", *metrics]
-        t_h, c_h, out_h = timed([*hamta, "--format", "json", "-w", "4"], d)
-    bs, ar, mine = parse_table(out_bs), parse_table(out_ar), json.loads(out_h)
+def sacrebleu_runs(base: list[str], refs: list[str], hyps: list[str], config: dict) -> list[list[str]]:
+    """The sacrebleu CLI invocations that do the work of one config."""
+    cmd = [*base, *refs, "-i", *hyps, "-m", *config["metrics"], "-f", "text", "-w", "4"]
+    if config["systems"] > 1:
+        return [[*cmd, "--paired-bs"], [*cmd, "--paired-ar"]]
+    return [[*cmd, "--confidence"] if config["ci"] else cmd]
 
-    # identical results at sacrebleu's printed precision: scores, CI means and half-widths, both p-values
-    mismatches = checked = 0
-    names = [f"Baseline: {systems[0]}", *systems[1:]]
-    for k, name in enumerate(systems):
-        for item in (m for m in mine if m["system"] == name):
-            col = item["name"]
-            ours = [
-                f"{item['score_full']:.4f}",
-                f"{item['confidence_mean']:.4f}",
-                f"{item['confidence_var']:.4f}",
-            ]
-            theirs = [bs[names[k]][col]["score"], bs[names[k]][col]["mean"], bs[names[k]][col]["ci"]]
-            if k:
-                ours += [f"{item['p_value_bs']:.4f}", f"{item['p_value_ar']:.4f}"]
-                theirs += [bs[names[k]][col]["p"], ar[names[k]][col]["p"]]
-            checked += len(ours)
-            mismatches += sum(1 for a, b in zip(ours, theirs, strict=True) if a != b)
 
-    total_sb, cpu_sb = t_bs + t_ar, c_bs + c_ar
-    print(
-        f"{args.segments} segments x {len(systems)} systems, metrics {' '.join(metrics)}; "
-        "CIs (1000 resamples), paired bootstrap (1000) and paired AR (10000)"
+def hamta_cmd(refs: list[str], hyps: list[str], config: dict, jobs: int | None) -> list[str]:
+    cmd = [sys.executable, "-m", "hamta", "-q", "score", "-r", *refs, "-i", *hyps, "-m", *config["metrics"]]
+    cmd += ["-w", "4"] + (["--confidence"] if config["ci"] and config["systems"] == 1 else [])
+    return cmd + (["--jobs", str(jobs)] if jobs else [])
+
+
+_NUM = re.compile(r"-?\d+\.\d+")
+
+
+def compare_single(theirs: str, mine: str) -> tuple[int, int]:
+    """(numbers compared, mismatching) for single-system text outputs, which must be identical."""
+    t_lines = [line.strip() for line in theirs.strip().splitlines()]  # sacrebleu pads names on the left
+    m_lines = [line.strip() for line in mine.strip().splitlines()]
+    checked = sum(len(_NUM.findall(line)) for line in t_lines)
+    if t_lines == m_lines:
+        return checked, 0
+    bad = sum(
+        1
+        for a, b in zip(t_lines, m_lines, strict=False)
+        for x, y in zip(_NUM.findall(a), _NUM.findall(b), strict=False)
+        if x != y
     )
-    print()
-    print("| tool | work | wall time (s) | CPU time (s) |")
-    print("| --- | --- | ---: | ---: |")
-    print(
-        f"| sacrebleu {_version()} CLI | --paired-bs (scores, CIs, bootstrap p) | {t_bs:.1f} | {c_bs:.1f} |"
-    )
-    print(f"| sacrebleu CLI | --paired-ar (AR p) | {t_ar:.1f} | {c_ar:.1f} |")
-    print(f"| sacrebleu CLI | both | {total_sb:.1f} | {cpu_sb:.1f} |")
-    print(f"| hamta score | all of it, one run | {t_h:.1f} | {c_h:.1f} |")
-    print()
-    print(
-        f"speed-up (wall): {total_sb / t_h:.2f}x, (CPU): {cpu_sb / c_h:.2f}x; vs --paired-bs alone: "
-        f"{t_bs / t_h:.2f}x wall, {c_bs / c_h:.2f}x CPU"
-    )
-    print(f"numbers compared with sacrebleu's: {checked}, mismatching: {mismatches}")
-    return 1 if mismatches else 0
+    return checked, max(bad, 1)
 
 
-def parse_table(text: str) -> dict[str, dict[str, dict[str, str]]]:
-    """sacrebleu's multi-system text table -> {system: {metric: {score, mean, ci, p}}}, strings as printed."""
+def parse_sacrebleu_table(text: str) -> dict[str, dict[str, dict[str, str]]]:
+    """sacrebleu's multi-system table -> {system: {metric: {score, mean, ci, p}}}, strings as printed."""
     rows = [line for line in text.splitlines() if line.startswith("│")]
     header = [c.strip().split(" ")[0] for c in rows[0].strip("│").split("│")]
     out: dict[str, dict[str, dict[str, str]]] = {}
@@ -141,22 +176,136 @@ def parse_table(text: str) -> dict[str, dict[str, dict[str, str]]]:
     for line in rows[1:]:
         cells = [c.strip() for c in line.strip("│").split("│")]
         if cells[0]:
-            current = cells[0]
+            current = cells[0].removeprefix("Baseline: ")
             out[current] = {}
         for metric, cell in zip(header[1:], cells[1:], strict=True):
             entry = out[current].setdefault(metric, {})
-            match = re.match(r"([-\d.]+)(?: \(([-\d.]+) ± ([-\d.]+)\))?", cell)
+            match = re.match(r"([-\d.]+)(?: \((?:μ = )?([-\d.]+) ± ([-\d.]+)\))?", cell)
             if cell.startswith("(p = "):
                 entry["p"] = re.findall(r"[\d.]+", cell)[0]
             elif match:
-                entry.update(score=match.group(1), mean=match.group(2), ci=match.group(3))
+                entry.update(score=match.group(1))
+                if match.group(2):
+                    entry.update(mean=match.group(2), ci=match.group(3))
     return out
 
 
-def _version() -> str:
+def parse_hamta_table(text: str, names: list[str]) -> dict[str, dict[str, dict[str, str]]]:
+    """hamta's multi-system table -> the same shape as `parse_sacrebleu_table`."""
+    lines = text.splitlines()
+    header = lines[0].split()[1:]
+    out: dict[str, dict[str, dict[str, str]]] = {}
+    cell_re = re.compile(
+        r"([-\d.]+) \(μ = ([-\d.]+) ± ([-\d.]+)\)(?: p_bs=([\d.]+)\*?)?(?: p_ar=([\d.]+)\*?)?"
+    )
+    for line, name in zip(lines[2 : 2 + len(names)], names, strict=True):
+        cells = cell_re.findall(line)
+        out[name] = {}
+        for metric, (score, mean, ci, p_bs, p_ar) in zip(header, cells, strict=True):
+            out[name][metric] = {"score": score, "mean": mean, "ci": ci, "p_bs": p_bs, "p_ar": p_ar}
+    return out
+
+
+def compare_paired(bs: str, ar: str, mine: str, names: list[str]) -> tuple[int, int]:
+    t_bs, t_ar, m = parse_sacrebleu_table(bs), parse_sacrebleu_table(ar), parse_hamta_table(mine, names)
+    checked = bad = 0
+    for k, name in enumerate(names):
+        for metric, entry in t_bs[name].items():
+            ours = m[name][metric]
+            pairs = [
+                (entry["score"], ours["score"]),
+                (entry["mean"], ours["mean"]),
+                (entry["ci"], ours["ci"]),
+            ]
+            if k:
+                pairs += [(entry["p"], ours["p_bs"]), (t_ar[name][metric]["p"], ours["p_ar"])]
+            checked += len(pairs)
+            bad += sum(1 for a, b in pairs if a != b)
+    return checked, bad
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000], metavar="N")
+    parser.add_argument("--configs", nargs="+", default=list(CONFIGS), choices=list(CONFIGS))
+    parser.add_argument("--refs", type=int, default=1, help="references (default 1)")
+    parser.add_argument(
+        "--metrics",
+        nargs="+",
+        default=None,
+        help="replace every config's metrics (e.g. bleu chrf at 1M lines)",
+    )
+    parser.add_argument("--jobs", type=int, default=None, help="hamta --jobs (default: its default)")
+    parser.add_argument(
+        "--sacrebleu-max-lines",
+        type=int,
+        default=100000,
+        metavar="N",
+        help="run sacrebleu only up to N lines (its memory grows ~57 KB per line; default 100000)",
+    )
+    parser.add_argument(
+        "--sacrebleu-paired-max-lines",
+        type=int,
+        default=10000,
+        metavar="N",
+        help="run sacrebleu's paired tests only up to N lines (default 10000: beyond, they take far "
+        "longer than the rest of this benchmark together)",
+    )
+    args = parser.parse_args()
+    exe = shutil.which("sacrebleu")
+    sb_base = [exe] if exe else [sys.executable, "-m", "sacrebleu"]
     import sacrebleu
 
-    return sacrebleu.__version__
+    print(f"cores available: {len(os.sched_getaffinity(0))}; load average at start: {os.getloadavg()}")
+    print()
+    print(
+        "| lines | work | sacrebleu wall (s) | hamta wall (s) | hamta / sacrebleu | sacrebleu CPU (s) "
+        "| hamta CPU (s) | sacrebleu peak (MiB) | hamta peak (MiB) | numbers compared | mismatches |"
+    )
+    print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    failed = 0
+    for n in args.sizes:
+        with tempfile.TemporaryDirectory(prefix="hamta-score-bench-") as tmp:
+            d = Path(tmp)
+            refs, systems = make_data(d, n, args.refs)
+            for name in args.configs:
+                config = dict(CONFIGS[name], **({"metrics": args.metrics} if args.metrics else {}))
+                hyps = systems[: config["systems"]]
+                limit = args.sacrebleu_paired_max_lines if config["systems"] > 1 else args.sacrebleu_max_lines
+                theirs = (
+                    [measure(cmd, d) for cmd in sacrebleu_runs(sb_base, refs, hyps, config)]
+                    if n <= limit
+                    else []
+                )
+                mine = measure(hamta_cmd(refs, hyps, config, args.jobs), d)
+                checked = bad = 0
+                if theirs and config["systems"] == 1:
+                    checked, bad = compare_single(theirs[0].stdout, mine.stdout)
+                elif theirs:
+                    checked, bad = compare_paired(theirs[0].stdout, theirs[1].stdout, mine.stdout, hyps)
+                failed += bad
+                sb_wall = sum(r.wall for r in theirs)
+                sb_peak = max((r.peak for r in theirs), default=0)
+                work = name if not args.metrics else f"{name} ({' '.join(args.metrics)})"
+                row = [
+                    f"{n:,}",
+                    work,
+                    f"{sb_wall:.1f}" if theirs else "not run",
+                    f"{mine.wall:.1f}",
+                    f"{mine.wall / sb_wall:.2f}" if theirs else "-",
+                    f"{sum(r.cpu for r in theirs):.1f}" if theirs else "not run",
+                    f"{mine.cpu:.1f}",
+                    f"{sb_peak / MIB:,.0f}" if theirs else "not run",
+                    f"{mine.peak / MIB:,.0f}",
+                    str(checked) if theirs else "-",
+                    str(bad) if theirs else "-",
+                ]
+                print("| " + " | ".join(row) + " |", flush=True)
+    print()
+    print(
+        f"sacrebleu {sacrebleu.__version__}; references: {args.refs}; load average at end: {os.getloadavg()}"
+    )
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -58,7 +58,9 @@ class EvalData:
         systems: the systems, first = baseline for paired tests.
         docs: document id of each segment (None when no document information was given).
         sources: source sentence of each segment (None when no source was given).
-        ref_path: where the reference was read from; ref_empty: its empty segments.
+        ref_path: where the (first) reference was read from; ref_empty: its empty segments.
+        extra_references: the other references' segments (multi-reference scoring), aligned to the first.
+        ref_paths: every reference file, first = `ref_path`.
         resegmented: documents re-aligned because a system segmented them differently.
         notes: one-line remarks for the user (empty lines, re-alignment, ignored records).
     """
@@ -68,12 +70,19 @@ class EvalData:
     docs: tuple[str, ...] | None = field(default=None, repr=False)
     sources: tuple[str, ...] | None = field(default=None, repr=False)
     ref_path: str = "-"
+    extra_references: tuple[tuple[str, ...], ...] = field(default=(), repr=False)
+    ref_paths: tuple[str, ...] = ()
     ref_empty: int = 0
     resegmented: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
 
     def __len__(self) -> int:
         return len(self.references)
+
+    @property
+    def all_references(self) -> list[tuple[str, ...]]:
+        """Every reference stream, first = `references` (sacrebleu's ``[[ref1 ...], [ref2 ...]]``)."""
+        return [self.references, *self.extra_references]
 
 
 def _read_text(path: str | Path) -> str:
@@ -169,7 +178,7 @@ def _count_empty(lines: Sequence[str]) -> int:
     return sum(1 for line in lines if not line.strip())
 
 
-def _system_names(paths: Sequence[str]) -> list[str]:
+def system_names(paths: Sequence[str]) -> list[str]:
     """Short unique display names: file names, or the full paths where file names collide."""
     names = [Path(p).name for p in paths]
     if len(set(names)) != len(names):
@@ -180,7 +189,7 @@ def _system_names(paths: Sequence[str]) -> list[str]:
 
 
 def load_eval_data(
-    reference: str | Path,
+    reference: str | Path | Sequence[str | Path],
     hypotheses: Sequence[str | Path],
     *,
     docids: str | Path | None = None,
@@ -191,7 +200,9 @@ def load_eval_data(
     """Read a reference and systems (line files or hamta JSONL) into segment-aligned streams.
 
     Args:
-        reference: line file, or hamta JSONL (text from ``en``, else ``text``).
+        reference: line file, or hamta JSONL (text from ``en``, else ``text``); or several of them
+            (multi-reference scoring): a JSONL reference is matched to the first by doc and idx, a
+            line file line by line.
         hypotheses: line files (one line per reference line) or hamta translation JSONL (``en``).
         docids: one document id per reference line (line-file references); JSONL brings its own.
         source: the source sentences, one per reference line (for the report's length buckets).
@@ -204,9 +215,12 @@ def load_eval_data(
     """
     if not hypotheses:
         raise ValueError("no hypothesis files given")
-    ref_path = str(reference)
+    ref_all = [str(reference)] if isinstance(reference, (str, Path)) else [str(r) for r in reference]
+    if not ref_all:
+        raise ValueError("no reference files given")
+    ref_path = ref_all[0]
     hyp_paths = [str(h) for h in hypotheses]
-    names = _system_names(hyp_paths)
+    names = system_names(hyp_paths)
 
     # the reference as (doc, idx, text) segments
     if is_jsonl(ref_path):
@@ -248,6 +262,8 @@ def load_eval_data(
                 f"source {source} has {len(sources)} lines but the reference {ref_path} has {len(ref_lines)}"
             )
 
+    extra_lines = [_aligned_reference(p, ref_keys, ref_path) for p in ref_all[1:]]
+
     notes: list[str] = []
     # each system's hypothesis sentences per reference document
     per_system: list[dict[str, list[str]] | list[str]] = []
@@ -262,8 +278,8 @@ def load_eval_data(
                 )
             per_system.append(lines)
 
-    references, out_docs, out_sources, hyps, reseg_docs = _assemble(
-        ref_lines, ref_keys, docs, sources, per_system, resegment, aligner_options or {}
+    all_refs, out_docs, out_sources, hyps, reseg_docs = _assemble(
+        [ref_lines, *extra_lines], ref_keys, docs, sources, per_system, resegment, aligner_options or {}
     )
     systems = []
     for name, path, lines, per in zip(names, hyp_paths, hyps, per_system, strict=True):
@@ -272,6 +288,7 @@ def load_eval_data(
         systems.append(SystemInput(name, path, tuple(lines), n_empty, redone))
         if n_empty:
             notes.append(f"{name}: {n_empty} of {len(lines)} hypothesis segments are empty")
+    references = all_refs[0]
     ref_empty = _count_empty(references)
     if ref_empty:
         notes.append(f"reference {Path(ref_path).name}: {ref_empty} of {len(references)} segments are empty")
@@ -288,6 +305,8 @@ def load_eval_data(
         docs=tuple(out_docs) if out_docs is not None else None,
         sources=tuple(out_sources) if out_sources is not None else None,
         ref_path=ref_path,
+        extra_references=tuple(tuple(r) for r in all_refs[1:]),
+        ref_paths=tuple(ref_all),
         ref_empty=ref_empty,
         resegmented=tuple(reseg_docs),
         notes=tuple(notes),
@@ -338,18 +357,46 @@ def _jsonl_by_reference(
     return out
 
 
+def _aligned_reference(path: str, ref_keys: list[tuple[str, int]], first: str) -> list[str]:
+    """Another reference's segments in the first reference's order (JSONL by doc and idx, else by line)."""
+    if is_jsonl(path):
+        texts = {(doc, idx): text for doc, idx, text in read_jsonl_segments(path, ("en", "text"))}
+        if all(doc == "" for doc, _ in ref_keys):  # a line-file first reference: records in file order
+            lines = list(texts.values())
+        else:
+            missing = [k for k in ref_keys if k not in texts]
+            if missing:
+                doc, idx = missing[0]
+                raise InputError(
+                    f"reference {path} has no segment doc={doc!r} idx={idx} of the first reference {first} "
+                    f"({len(missing)} missing)"
+                )
+            return [texts[k] for k in ref_keys]
+    else:
+        lines = read_lines(path)
+    if len(lines) != len(ref_keys):
+        raise InputError(
+            f"reference {path} has {len(lines)} segments but the first reference {first} has {len(ref_keys)}"
+        )
+    return lines
+
+
 def _assemble(
-    ref_lines: list[str],
+    refs_lines: list[list[str]],
     ref_keys: list[tuple[str, int]],
     docs: list[str] | None,
     sources: list[str] | None,
     per_system: list,
     resegment: bool,
     aligner_options: dict,
-) -> tuple[list[str], list[str] | None, list[str] | None, list[list[str]], list[str]]:
-    """Build the scored segments: 1-1 where segmentations agree, re-aligned groups where they do not."""
+) -> tuple[list[list[str]], list[str] | None, list[str] | None, list[list[str]], list[str]]:
+    """Build the scored segments: 1-1 where segmentations agree, re-aligned groups where they do not.
+
+    Groups are found against the first reference; every other reference is joined by the same groups.
+    """
+    ref_lines = refs_lines[0]
     if all(isinstance(p, list) for p in per_system):
-        return list(ref_lines), docs, sources, [list(p) for p in per_system], []
+        return [list(r) for r in refs_lines], docs, sources, [list(p) for p in per_system], []
     doc_rows: OrderedDict[str, list[int]] = OrderedDict()
     for row, (doc, _) in enumerate(ref_keys):
         doc_rows.setdefault(doc, []).append(row)
@@ -361,7 +408,7 @@ def _assemble(
             f"{len(needs)} document(s) are segmented differently in a hypothesis than in the reference "
             f"(first: {needs[0]!r}); allow re-alignment or fix the segmentation"
         )
-    references: list[str] = []
+    references: list[list[str]] = [[] for _ in refs_lines]
     out_docs: list[str] = []
     out_sources: list[str] | None = [] if sources is not None else None
     hyps: list[list[str]] = [[] for _ in per_system]
@@ -377,7 +424,8 @@ def _assemble(
             flags = [isinstance(p, dict) and doc in p[_NEEDS_KEY] for p in per_system]
             groups, per_sys_groups = resegment_document(ref_sents, doc_hyps, flags, **aligner_options)
         for group in groups:
-            references.append(" ".join(ref_lines[rows[g]] for g in group if ref_lines[rows[g]]))
+            for out, lines in zip(references, refs_lines, strict=True):
+                out.append(" ".join(lines[rows[g]] for g in group if lines[rows[g]]))
             out_docs.append(doc)
             if out_sources is not None and sources is not None:
                 out_sources.append(" ".join(sources[rows[g]] for g in group if sources[rows[g]]))

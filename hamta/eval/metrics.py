@@ -145,42 +145,95 @@ def sacrebleu_cli_args(key: str, options: MetricOptions) -> list[str]:
 
 @dataclass(frozen=True)
 class SystemStats:
-    """One system's per-segment sufficient statistics for one metric, extracted once and reused.
+    """One system's per-segment sufficient statistics for one metric: a compact numpy array, nothing else.
+
+    Why an array and not sacrebleu's lists of Python numbers: a list row costs ~300 bytes per segment and
+    metric, an int32 array row ~60, and resampling wants arrays anyway. Corpus scores stay identical
+    because `totals` sums the columns exactly as sacrebleu's ``sum_of_lists`` does (integers exactly,
+    float columns left to right) and hands sacrebleu's scoring function the same Python numbers.
 
     Attributes:
-        metric: the sacrebleu metric object (with the references cached).
-        rows: the statistics exactly as sacrebleu returns them (lists of Python numbers); corpus scores are
-            computed from these so that they match sacrebleu bit for bit.
-        array: the same numbers as a 2-D numpy array (segments x statistics) for fast resampling.
+        metric: the sacrebleu metric object (its settings give the signature; it caches no references).
+        array: segments x statistics; int32 (or int64) for BLEU/chrF counts, float64 for TER.
+        col_types: the Python type of each statistic as sacrebleu returns it (``int`` or ``float``).
     """
 
     metric: Any
-    rows: list[list[Any]] = field(repr=False)
     array: np.ndarray = field(repr=False)
+    col_types: tuple[type, ...] = field(repr=False)
+
+    @classmethod
+    def from_rows(cls, metric: Metric, rows: Sequence[Sequence[Any]]) -> SystemStats:
+        """Pack sacrebleu's per-segment lists into an array (int32 when the counts fit)."""
+
+        if not rows:
+            raise ValueError("no segment statistics")
+        return cls(metric=metric, array=compact_array(rows), col_types=tuple(type(v) for v in rows[0]))
 
     @classmethod
     def extract(cls, metric: Metric, hypotheses: Sequence[str]) -> SystemStats:
         """Tokenise and match each hypothesis against the metric's cached references (one pass)."""
-        import numpy as np
-
         hyps = list(hypotheses)
         if not hyps:
             raise ValueError("no hypotheses to score")
-        rows = metric._extract_corpus_statistics(hyps, None)
-        # np.array(rows) is what sacrebleu's paired AR test builds: int64 for BLEU/chrF, float64 for TER.
-        return cls(metric=metric, rows=rows, array=np.array(rows))
+        return cls.from_rows(metric, metric._extract_corpus_statistics(hyps, None))
 
     def __len__(self) -> int:
-        return len(self.rows)
+        return len(self.array)
+
+    @property
+    def dtype(self) -> Any:
+        """The dtype sacrebleu's ``np.array(stats)`` gets: int64 for integer statistics, float64 otherwise."""
+        import numpy as np
+
+        return np.dtype(np.int64 if all(t is int for t in self.col_types) else np.float64)
+
+    def row(self, i: int) -> list[Any]:
+        """Segment `i`'s statistics as sacrebleu returns them (Python numbers)."""
+        return [t(v) for t, v in zip(self.col_types, self.array[i].tolist(), strict=True)]
+
+    @property
+    def rows(self) -> list[list[Any]]:
+        """All rows as sacrebleu's lists (memory-hungry: for tests and small inputs)."""
+        return [self.row(i) for i in range(len(self))]
+
+    def totals(self, indices: Sequence[int] | None = None) -> list[Any]:
+        """Column sums exactly as sacrebleu's ``sum_of_lists`` (a single row is returned as it is)."""
+        import numpy as np
+
+        sel = self.array if indices is None else self.array[np.asarray(indices, dtype=np.int64)]
+        if len(sel) == 1:
+            return self.row(int(indices[0]) if indices is not None else 0)
+        out: list[Any] = []
+        for j, kind in enumerate(self.col_types):
+            col = sel[:, j]
+            if kind is int:  # integers: any order is exact
+                out.append(int(col.astype(np.int64).sum()))
+            else:  # floats: left to right, as Python's `+=` loop (cumsum is sequential, sum is pairwise)
+                out.append(float(np.cumsum(col, dtype=np.float64)[-1]))
+        return out
 
     def corpus_score(self) -> Any:
         """The corpus score, computed by sacrebleu from the statistics (identical to `corpus_score`)."""
-        return self.metric._aggregate_and_compute(self.rows)
+        return self.metric._compute_score_from_stats(self.totals())
 
     def subset_score(self, indices: Sequence[int]) -> Any:
         """The score of a subset of segments (a document), as sacrebleu would give on those lines alone."""
-        return self.metric._aggregate_and_compute([self.rows[i] for i in indices])
+        return self.metric._compute_score_from_stats(self.totals(indices))
 
     def signature(self) -> str:
         """sacrebleu's full signature string for this metric (e.g. ``nrefs:1|case:mixed|...``)."""
         return self.metric.get_signature().format()
+
+
+_INT32_MAX = 2**31 - 1
+
+
+def compact_array(rows: Sequence[Sequence[Any]]) -> np.ndarray:
+    """sacrebleu's rows as an array: int32 where the integer counts fit (they always do per segment)."""
+    import numpy as np
+
+    array = np.array(rows)
+    if np.issubdtype(array.dtype, np.integer) and (array.size == 0 or array.max() <= _INT32_MAX):
+        return array.astype(np.int32)
+    return array

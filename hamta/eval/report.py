@@ -44,6 +44,7 @@ class Difference:
     reference: str
     hypotheses: tuple[tuple[str, str, float], ...]  # (system, text, score)
     delta: float
+    references: tuple[str, ...] = ()  # every reference of the segment (first = `reference`)
 
 
 def length_buckets(
@@ -93,9 +94,14 @@ def largest_differences(data: Any, result: Any, metric: str, top: int = TOP_DIFF
                 reference=data.references[i],
                 hypotheses=hyps,
                 delta=best[i],
+                references=tuple(r[i] for r in _all_references(data)),
             )
         )
     return out
+
+
+def _all_references(data: Any) -> list[Any]:
+    return list(getattr(data, "all_references", None) or [data.references])
 
 
 def _png(fig: Any) -> str:
@@ -256,6 +262,7 @@ def render_report(
         "title": title,
         "version": __version__,
         "reference": data.ref_path,
+        "references": list(getattr(data, "ref_paths", ()) or (data.ref_path,)),
         "metric_names": [result.get(result.systems[0], m).name for m in result.metrics],
         "signatures": [
             (result.get(result.systems[0], m).name, result.get(result.systems[0], m).signature)

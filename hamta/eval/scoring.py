@@ -15,7 +15,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from hamta.eval.metrics import DEFAULT_METRICS, MetricOptions, SystemStats, normalise_metric_key
 from hamta.eval.significance import (
@@ -26,8 +27,12 @@ from hamta.eval.significance import (
     sacrebleu_seed,
     seed_label,
 )
+from hamta.eval.streaming import DEFAULT_CHUNK
 
-__all__ = ["MetricResult", "ScoreResult", "score_systems"]
+if TYPE_CHECKING:
+    from hamta.eval.streaming import LineStreams
+
+__all__ = ["MetricResult", "ScoreResult", "score_systems", "score_files", "score_statistics"]
 
 log = logging.getLogger("hamta.eval.scoring")
 
@@ -126,8 +131,45 @@ def _verbose(score: Any) -> str:
     return getattr(score, "_verbose", "") or ""
 
 
+def _as_streams(references: Sequence[str] | Sequence[Sequence[str]]) -> list[list[str]]:
+    """One reference stream (a list of strings) or several (sacrebleu's ``[[ref1...], [ref2...]]``)."""
+    refs = list(references)
+    if not refs:
+        raise ValueError("no reference segments to score")
+    if isinstance(refs[0], str):
+        return [refs]  # type: ignore[list-item]
+    streams = [list(r) for r in refs]
+    lengths = {len(r) for r in streams}
+    if len(lengths) != 1:
+        raise ValueError(f"the references have different numbers of segments: {sorted(lengths)}")
+    if not streams[0]:
+        raise ValueError("no reference segments to score")
+    return streams
+
+
+def _check_metrics(metrics: Sequence[str]) -> list[str]:
+    keys = [normalise_metric_key(m) for m in metrics]
+    if len(set(keys)) != len(keys):
+        raise ValueError(f"a metric is listed twice: {', '.join(metrics)}")
+    if not keys:
+        raise ValueError("no metrics requested")
+    return keys
+
+
+def _check_tests(paired: Sequence[str] | None, n_systems: int) -> tuple[str, ...]:
+    if paired is None:
+        return ("bs", "ar") if n_systems > 1 else ()
+    tests = tuple(paired)
+    bad = [t for t in tests if t not in ("bs", "ar")]
+    if bad:
+        raise ValueError(f"unknown paired test {bad[0]!r}; choose bs or ar")
+    if tests and n_systems < 2:
+        raise ValueError("paired tests need at least two systems (the first is the baseline)")
+    return tests
+
+
 def score_systems(
-    references: Sequence[str],
+    references: Sequence[str] | Sequence[Sequence[str]],
     systems: Mapping[str, Sequence[str]],
     *,
     metrics: Sequence[str] = DEFAULT_METRICS,
@@ -140,11 +182,14 @@ def score_systems(
     docs: Sequence[str] | None = None,
     sentence_scores: bool = False,
     progress: bool = False,
+    jobs: int = 1,
+    chunk_size: int = DEFAULT_CHUNK,
 ) -> ScoreResult:
-    """Score each system against the reference, as the `sacrebleu` CLI would, plus document/sentence scores.
+    """Score each system against the reference(s) as the `sacrebleu` CLI would, plus doc and sentence scores.
 
     Args:
-        references: one reference per segment.
+        references: one reference per segment, or several reference streams (``[[ref1 ...], [ref2 ...]]``
+            as sacrebleu's API; multi-reference scores equal sacrebleu's).
         systems: name -> hypotheses (the first is the baseline of paired tests).
         metrics: hamta metric keys (``bleu``, ``chrf``, ``chrf++``, ``ter``).
         options: tokenizer / case options.
@@ -158,57 +203,160 @@ def score_systems(
         docs: document id per segment, for per-document scores.
         sentence_scores: also compute one score per segment and metric.
         progress: tqdm progress bar on stderr while extracting statistics.
+        jobs: worker processes for the statistics (segments are independent; order is kept).
+        chunk_size: segments per worker task.
     """
-    from hamta.eval import significance as sig
+    from hamta.eval.streaming import extract_statistics, memory_chunks
 
     options = options or MetricOptions()
-    keys = [normalise_metric_key(m) for m in metrics]
-    if len(set(keys)) != len(keys):
-        raise ValueError(f"a metric is listed twice: {', '.join(metrics)}")
-    if not keys:
-        raise ValueError("no metrics requested")
-    refs = list(references)
-    if not refs:
-        raise ValueError("no reference segments to score")
+    keys = _check_metrics(metrics)
+    streams = _as_streams(references)
     names = list(systems)
     if not names:
         raise ValueError("no systems to score")
+    n = len(streams[0])
     for name in names:
-        if len(systems[name]) != len(refs):
-            raise ValueError(f"system {name!r} has {len(systems[name])} segments, the reference {len(refs)}")
-    if docs is not None and len(docs) != len(refs):
-        raise ValueError(f"{len(docs)} document ids for {len(refs)} segments")
-    if paired is None:
-        tests: tuple[str, ...] = ("bs", "ar") if len(names) > 1 else ()
-    else:
-        tests = tuple(paired)
-        bad = [t for t in tests if t not in ("bs", "ar")]
-        if bad:
-            raise ValueError(f"unknown paired test {bad[0]!r}; choose bs or ar")
-        if tests and len(names) < 2:
-            raise ValueError("paired tests need at least two systems (the first is the baseline)")
+        if len(systems[name]) != n:
+            raise ValueError(f"system {name!r} has {len(systems[name])} segments, the reference {n}")
+    tests = _check_tests(paired, len(names))
+    bar = _progress(n, progress)
+    stats = extract_statistics(
+        memory_chunks(streams, [systems[s] for s in names], chunk_size),
+        keys,
+        options,
+        n_systems=len(names),
+        n_refs=len(streams),
+        jobs=jobs,
+        system_names=names,
+        progress=bar,
+    )
+    bar.close()
+    return score_statistics(
+        {(names[s], k): st for (s, k), st in stats.items()},
+        names,
+        keys,
+        confidence=confidence,
+        tests=tests,
+        n_bootstrap=n_bootstrap,
+        n_ar=n_ar,
+        seed=seed,
+        docs=docs,
+        sentence_scores=sentence_scores,
+    )
+
+
+def score_files(
+    references: Sequence[str | Path],
+    hypotheses: Sequence[str | Path],
+    *,
+    metrics: Sequence[str] = DEFAULT_METRICS,
+    options: MetricOptions | None = None,
+    confidence: bool = False,
+    paired: Sequence[str] | None = None,
+    n_bootstrap: int = DEFAULT_BOOTSTRAP,
+    n_ar: int = DEFAULT_AR_TRIALS,
+    seed: int | None | str = "env",
+    docids: str | Path | None = None,
+    sentence_scores: bool = False,
+    progress: bool = False,
+    jobs: int | None = None,
+    chunk_size: int = DEFAULT_CHUNK,
+) -> tuple[ScoreResult, LineStreams]:
+    """Score line files without holding their text: streamed, per-segment statistics only, in parallel.
+
+    Same numbers as `score_systems` (and sacrebleu) on the same files; memory is the statistics arrays
+    (tens of bytes per segment, system and metric) plus a few chunks of text. Returns the result and
+    the `LineStreams` (line and empty-line counts, document ids) for the caller's notes.
+
+    Args:
+        references: one or more reference line files (several: multi-reference, as ``sacrebleu r1 r2``).
+        hypotheses: the systems' line files (display names: the file names); the first is the baseline.
+        docids: a line file with each segment's document id.
+        jobs: worker processes (None: the available cores).
+        Other arguments: as `score_systems`.
+    """
+    from hamta.eval.inputs import system_names
+    from hamta.eval.streaming import LineStreams, available_cores, extract_statistics
+
+    options = options or MetricOptions()
+    keys = _check_metrics(metrics)
+    if not references:
+        raise ValueError("no reference files given")
+    if not hypotheses:
+        raise ValueError("no hypothesis files given")
+    names = system_names([str(h) for h in hypotheses])
+    tests = _check_tests(paired, len(names))
+    streams = LineStreams(
+        [str(r) for r in references],
+        [str(h) for h in hypotheses],
+        str(docids) if docids is not None else None,
+        chunk_size,
+    )
+    bar = _progress(None, progress)
+    stats = extract_statistics(
+        streams,
+        keys,
+        options,
+        n_systems=len(names),
+        n_refs=len(references),
+        jobs=available_cores() if jobs is None else jobs,
+        system_names=names,
+        progress=bar,
+    )
+    bar.close()
+    result = score_statistics(
+        {(names[s], k): st for (s, k), st in stats.items()},
+        names,
+        keys,
+        confidence=confidence,
+        tests=tests,
+        n_bootstrap=n_bootstrap,
+        n_ar=n_ar,
+        seed=seed,
+        docs=streams.docs,
+        sentence_scores=sentence_scores,
+    )
+    return result, streams
+
+
+def score_statistics(
+    stats: Mapping[tuple[str, str], SystemStats],
+    names: Sequence[str],
+    keys: Sequence[str],
+    *,
+    confidence: bool = False,
+    tests: Sequence[str] = (),
+    n_bootstrap: int = DEFAULT_BOOTSTRAP,
+    n_ar: int = DEFAULT_AR_TRIALS,
+    seed: int | None | str = "env",
+    docs: Sequence[str] | None = None,
+    sentence_scores: bool = False,
+) -> ScoreResult:
+    """Corpus scores, CIs, paired tests, document and sentence scores from extracted statistics.
+
+    Everything here is arithmetic on the statistics arrays; one bootstrap draw and one set of AR masks
+    serve every system and metric (sacrebleu seeds each test identically, so the numbers are the same).
+    """
+    from hamta.eval import significance as sig
+
     seed_value = sacrebleu_seed() if seed == "env" else seed
     if isinstance(seed_value, str):
         raise ValueError(f"seed must be an integer, None or 'env', got {seed!r}")
+    n = len(stats[names[0], keys[0]])
+    if docs is not None and len(docs) != n:
+        raise ValueError(f"{len(docs)} document ids for {n} segments")
     want_ci = confidence or "bs" in tests
 
-    # one extraction of statistics per system and metric
-    stats: dict[tuple[str, str], SystemStats] = {}
-    metric_objs = {k: options.build(k, refs) for k in keys}
-    bar = _progress(len(names) * len(keys), progress)
-    for key in keys:
-        for name in names:
-            stats[name, key] = SystemStats.extract(metric_objs[key], systems[name])
-            bar.update(1)
-    bar.close()
-
-    n = len(refs)
-    indices = counts = selection = None
+    totals: dict[tuple[str, str], Any] = {}
     if want_ci:
-        indices = sig.bootstrap_indices(n, n_bootstrap, seed_value)
-        counts = sig._counts(indices)
+        order = [(s, k) for k in keys for s in names]
+        drawn = sig.bootstrap_totals([stats[o] for o in order], n_bootstrap, seed_value)
+        totals = dict(zip(order, drawn, strict=True))
+    ar_of: dict[tuple[str, str], PairedResult] = {}
     if "ar" in tests:
-        selection = sig.ar_selection(n, n_ar, seed_value if seed_value else None)
+        groups = [(stats[names[0], k], [stats[s, k] for s in names[1:]]) for k in keys]
+        for k, results in zip(keys, sig.paired_ar_many(groups, n_ar, seed_value), strict=True):
+            ar_of.update({(s, k): r for s, r in zip(names[1:], results, strict=True)})
 
     doc_order: list[str] = list(dict.fromkeys(docs)) if docs is not None else []
     doc_rows: dict[str, list[int]] = {}
@@ -220,10 +368,13 @@ def score_systems(
         base = stats[names[0], key]
         ci_of: dict[str, ConfidenceInterval] = {}
         bs_of: dict[str, PairedResult] = {}
-        ar_of: dict[str, PairedResult] = {}
         if "bs" in tests:
             bl, others = sig.paired_bootstrap(
-                base, [stats[s, key] for s in names[1:]], n_bootstrap, seed_value, indices=indices
+                base,
+                [stats[s, key] for s in names[1:]],
+                n_bootstrap,
+                seed_value,
+                totals=[totals[s, key] for s in names],
             )
             for s, r in zip(names, [bl, *others], strict=True):
                 ci_of[s] = ConfidenceInterval(r.mean, r.ci, r.n_samples, seed_value)  # type: ignore[arg-type]
@@ -231,21 +382,11 @@ def score_systems(
                     bs_of[s] = r
         elif confidence and len(names) > 1:  # paired-bs-style CIs without the test
             for s in names:
-                values = sig.resample_scores(stats[s, key], indices, counts=counts)
-                _, mean, half = sig._paired_ci(values)
+                _, mean, half = sig.paired_ci_from_totals(stats[s, key], totals[s, key])
                 ci_of[s] = ConfidenceInterval(mean, half, n_bootstrap, seed_value)
         elif confidence:
-            ci_of[names[0]] = sig.bootstrap_ci(base, n_bootstrap, seed_value, indices=indices, counts=counts)
-        if "ar" in tests:
-            for s, r in zip(
-                names[1:],
-                sig.paired_ar(
-                    base, [stats[s, key] for s in names[1:]], n_ar, seed_value, selection=selection
-                ),
-                strict=True,
-            ):
-                ar_of[s] = r
-        sent_metric = _sentence_metric(metric_objs[key], key)
+            ci_of[names[0]] = sig.ci_from_totals(base, totals[names[0], key], seed_value)
+        sent_metric = _sentence_metric(base.metric, key)
         for name in names:
             st = stats[name, key]
             score = st.corpus_score()
@@ -260,7 +401,8 @@ def score_systems(
             doc_scores = {d: float(st.subset_score(doc_rows[d]).score) for d in doc_order}
             sent = ()
             if sentence_scores:
-                sent = tuple(float(sent_metric._aggregate_and_compute([row]).score) for row in st.rows)
+                compute = sent_metric._compute_score_from_stats
+                sent = tuple(float(compute(st.row(i)).score) for i in range(len(st)))
             results.append(
                 MetricResult(
                     system=name,
@@ -271,14 +413,14 @@ def score_systems(
                     verbose=_verbose(score),
                     ci=ci_of.get(name),
                     paired_bs=bs_of.get(name),
-                    paired_ar=ar_of.get(name),
+                    paired_ar=ar_of.get((name, key)),
                     doc_scores=doc_scores,
                     sentence_scores=sent,
                 )
             )
-    order = {k: i for i, k in enumerate(keys)}
-    results.sort(key=lambda r: (names.index(r.system), order[r.metric]))
-    return ScoreResult(tuple(names), tuple(keys), tuple(results), n, tuple(doc_order), stats)
+    order_of = {k: i for i, k in enumerate(keys)}
+    results.sort(key=lambda r: (list(names).index(r.system), order_of[r.metric]))
+    return ScoreResult(tuple(names), tuple(keys), tuple(results), n, tuple(doc_order), dict(stats))
 
 
 def _sentence_metric(metric: Any, key: str) -> Any:
@@ -323,9 +465,9 @@ class _NoBar:
         pass
 
 
-def _progress(total: int, enabled: bool) -> Any:
+def _progress(total: int | None, enabled: bool) -> Any:
     if not enabled:
         return _NoBar()
     from tqdm import tqdm
 
-    return tqdm(total=total, desc="hamta score: statistics", unit="sys x metric", leave=False)
+    return tqdm(total=total, desc="hamta score: statistics", unit=" segments", unit_scale=True, leave=False)

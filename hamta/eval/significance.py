@@ -4,18 +4,20 @@ sacrebleu (``sacrebleu/significance.py``) draws its resamples with ``numpy.rando
 (seed from ``SACREBLEU_SEED``, default 12345), sums float32 segment statistics per resample and scores
 each resample with the metric's ``_compute_score_from_stats``. hamta draws the *same* indices from the
 same generator and hands sacrebleu's scoring function the *same* float32 / int64 rows, so every resample
-score, mean, CI and p-value is the same number. What differs is how the rows are summed:
+score, mean, CI and p-value is the same number. What differs is memory and time:
 
-* statistics are extracted once per system and reused by the CI, the paired bootstrap and the
-  approximate-randomisation test (sacrebleu re-extracts them for every test it runs);
-* a resample's sum is a matrix product ``counts @ stats`` (counts = how often each segment was drawn)
-  rather than materialising a ``resamples x segments x stats`` array; the per-test index draws are
-  shared by all systems and metrics, as they are in sacrebleu, which seeds every test identically;
-* AR trials use ``shuffled_a = sum(sys) + sel @ (baseline - sys)`` in one product per chunk.
+* sacrebleu materialises ``resamples x segments`` indices and a ``resamples x segments x stats`` float32
+  array (gigabytes at 100k segments); hamta draws the indices a few resamples at a time from the same
+  generator (numpy's draws do not depend on how a request is split: checked by the tests) and sums
+  each block as one matrix product ``counts @ stats`` (counts = how often each segment was drawn);
+* one draw serves every system and metric, as in sacrebleu, which seeds every test identically, and
+  statistics are extracted once and reused by the CI, the paired bootstrap and the AR test;
+* AR trials use ``shuffled_a = sum(sys) + sel @ (baseline - sys)``, the swap masks drawn 32 rows
+  at a time (numpy packs 32 booleans per 32-bit draw, so such blocks give the same masks).
 
-Integer statistics summed in float64 are exact; they are cast to float32 (what sacrebleu sums in) only
-when every sum is below 2**24, where float32 sums of integers are exact too. Otherwise hamta falls back
-to sacrebleu's own float32 summation for those resamples, so results stay identical in every case.
+Integer statistics summed in float32 are exact while every sum is below 2**24, and then the product
+equals sacrebleu's float32 sum; a resample at or above 2**24 (very large corpora) is summed with
+sacrebleu's own expression ``float32(stats)[idx].sum(0)``, so results stay identical in every case.
 
 Example:
     >>> from hamta.eval.metrics import MetricOptions, SystemStats
@@ -30,7 +32,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +49,8 @@ __all__ = [
     "sacrebleu_seed",
     "seed_label",
     "bootstrap_indices",
+    "iter_bootstrap_indices",
+    "bootstrap_totals",
     "resample_scores",
     "bootstrap_ci",
     "paired_bootstrap",
@@ -59,7 +63,8 @@ log = logging.getLogger("hamta.eval.significance")
 DEFAULT_BOOTSTRAP = 1000
 DEFAULT_AR_TRIALS = 10000
 _FLOAT32_EXACT = 2**24  # integers below this are summed exactly in float32
-_AR_CHUNK = 1000  # trials per matrix product (bounds memory to chunk x segments floats)
+_DRAW_BUDGET = 2**22  # drawn indices / mask entries held at once (32 MiB of int64)
+_MASK_ROWS = 32  # AR masks are drawn in multiples of this many rows (one 32-bit draw per 32 booleans)
 
 
 def sacrebleu_seed() -> int | None:
@@ -108,21 +113,31 @@ class PairedResult:
 
 
 def bootstrap_indices(n_segments: int, n_samples: int, seed: int | None) -> np.ndarray:
-    """sacrebleu's resample indices: ``default_rng(seed).choice(n, size=(n_samples, n))``."""
+    """sacrebleu's resample indices: ``default_rng(seed).choice(n, size=(n_samples, n))`` (all at once)."""
     import numpy as np
 
     rng = np.random.default_rng(seed)
     return rng.choice(n_segments, size=(n_samples, n_segments), replace=True)
 
 
-def _counts(indices: np.ndarray) -> np.ndarray:
-    """How often each segment is drawn in each resample (resamples x segments), as float64."""
+def iter_bootstrap_indices(n_segments: int, n_samples: int, seed: int | None) -> Iterator[np.ndarray]:
+    """The same indices as `bootstrap_indices`, a block of resamples at a time (bounded memory)."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    step = max(1, _DRAW_BUDGET // max(1, n_segments))
+    for start in range(0, n_samples, step):
+        yield rng.choice(n_segments, size=(min(step, n_samples - start), n_segments), replace=True)
+
+
+def _counts(indices: np.ndarray, dtype: Any = None) -> np.ndarray:
+    """How often each segment is drawn in each resample (resamples x segments)."""
     import numpy as np
 
     n_samples, n_segments = indices.shape
     flat = indices + (np.arange(n_samples, dtype=np.int64) * n_segments)[:, None]
     counts = np.bincount(flat.ravel(), minlength=n_samples * n_segments)
-    return counts.reshape(n_samples, n_segments).astype(np.float64)
+    return counts.reshape(n_samples, n_segments).astype(dtype or np.float64)
 
 
 def _is_integral(array: np.ndarray) -> bool:
@@ -131,52 +146,77 @@ def _is_integral(array: np.ndarray) -> bool:
     return bool(np.issubdtype(array.dtype, np.integer) or np.all(np.floor(array) == array))
 
 
-def _resample_rows(stats: SystemStats, indices: np.ndarray, counts: np.ndarray | None) -> np.ndarray:
-    """The float32 per-resample sums sacrebleu computes as ``float32(stats)[idx].sum(0)``."""
+def _sum_block(stats32: np.ndarray, fast: bool, indices: np.ndarray, counts: np.ndarray | None) -> np.ndarray:
+    """sacrebleu's ``float32(stats)[idx].sum(0)`` for each resample of a block."""
     import numpy as np
 
-    array = stats.array
-    if counts is not None and _is_integral(array) and np.all(array >= 0):
-        sums = counts @ array.astype(np.float64)  # exact: integers far below 2**53
-        exact = sums.max(axis=1) < _FLOAT32_EXACT
-        out = sums.astype(np.float32)
-        for r in np.flatnonzero(~exact):  # rare: huge corpora; reproduce sacrebleu's float32 sum
-            out[r] = array.astype(np.float32)[indices[r]].sum(0)
+    if fast and counts is not None:
+        out = counts @ stats32  # exact while every sum < 2**24 (non-negative integers)
+        for r in np.flatnonzero(out.max(axis=1, initial=0) >= _FLOAT32_EXACT):
+            out[r] = stats32[indices[r]].sum(0)  # rare: huge corpora; sacrebleu's own float32 sum
         return out
-    stats32 = array.astype(np.float32)
     return np.stack([stats32[idx].sum(0) for idx in indices])
+
+
+def _fast_path(array: np.ndarray) -> bool:
+    return _is_integral(array) and bool((array >= 0).all())
+
+
+def bootstrap_totals(stats_list: Sequence[SystemStats], n_samples: int, seed: int | None) -> list[np.ndarray]:
+    """Every resample's float32 statistic sums for each of `stats_list` (one shared draw, as sacrebleu).
+
+    Returns one ``n_samples x n_stats`` float32 array per entry, row r equal to sacrebleu's
+    ``np.array(stats, dtype='float32')[idxs[r]].sum(0)``.
+    """
+    import numpy as np
+
+    if not stats_list:
+        return []
+    n = len(stats_list[0])
+    _check_same_length(stats_list[0], stats_list[1:])
+    stats32 = [s.array.astype(np.float32) for s in stats_list]
+    fast = [_fast_path(s.array) for s in stats_list]
+    outs = [np.empty((n_samples, a.shape[1]), dtype=np.float32) for a in stats32]
+    row = 0
+    for idx in iter_bootstrap_indices(n, n_samples, seed):
+        counts = _counts(idx, np.float32) if any(fast) else None
+        for out, a32, ok in zip(outs, stats32, fast, strict=True):
+            out[row : row + len(idx)] = _sum_block(a32, ok, idx, counts)
+        row += len(idx)
+    return outs
+
+
+def _scores(stats: SystemStats, totals: np.ndarray) -> list[Any]:
+    compute = stats.metric._compute_score_from_stats
+    return [compute(row) for row in totals]
 
 
 def resample_scores(
     stats: SystemStats, indices: np.ndarray, *, counts: np.ndarray | None = None
 ) -> list[Any]:
-    """sacrebleu `Score` objects of every bootstrap resample (same values and types as sacrebleu's)."""
-    rows = _resample_rows(stats, indices, counts if counts is not None else _counts(indices))
-    compute = stats.metric._compute_score_from_stats
-    return [compute(row) for row in rows]
+    """sacrebleu `Score` objects of the bootstrap resamples given by `indices` (same values and types)."""
+    import numpy as np
+
+    a32 = stats.array.astype(np.float32)
+    ok = _fast_path(stats.array)
+    cnt = (counts.astype(np.float32) if counts is not None else _counts(indices, np.float32)) if ok else None
+    return _scores(stats, _sum_block(a32, ok, indices, cnt))
+
+
+def ci_from_totals(stats: SystemStats, totals: np.ndarray, seed: int | None) -> ConfidenceInterval:
+    """The single-system CI (`Metric.corpus_score(n_bootstrap)`) from `bootstrap_totals` rows."""
+    score = stats.corpus_score()
+    score.estimate_ci(_scores(stats, totals))  # sacrebleu's own mean / half-width computation
+    return ConfidenceInterval(float(score._mean), float(score._ci), len(totals), seed)
 
 
 def bootstrap_ci(
-    stats: SystemStats,
-    n_samples: int = DEFAULT_BOOTSTRAP,
-    seed: int | None = 12345,
-    *,
-    indices: np.ndarray | None = None,
-    counts: np.ndarray | None = None,
+    stats: SystemStats, n_samples: int = DEFAULT_BOOTSTRAP, seed: int | None = 12345
 ) -> ConfidenceInterval:
-    """The CI sacrebleu reports for one system with ``--confidence`` (`Metric.corpus_score(n_bootstrap)`).
-
-    `indices`/`counts` let callers share one draw across systems and metrics (sacrebleu's draw depends
-    only on the seed and the number of segments, so sharing it changes nothing).
-    """
+    """The CI sacrebleu reports for one system with ``--confidence`` (`Metric.corpus_score(n_bootstrap)`)."""
     if n_samples < 2:
         raise ValueError(f"n_samples must be at least 2, got {n_samples}")
-    if indices is None:
-        indices = bootstrap_indices(len(stats), n_samples, seed)
-    scores = resample_scores(stats, indices, counts=counts)
-    score = stats.corpus_score()
-    score.estimate_ci(scores)  # sacrebleu's own mean / half-width computation
-    return ConfidenceInterval(float(score._mean), float(score._ci), len(scores), seed)
+    return ci_from_totals(stats, bootstrap_totals([stats], n_samples, seed)[0], seed)
 
 
 def _paired_ci(scores: Sequence[Any]) -> tuple[np.ndarray, float, float]:
@@ -189,45 +229,46 @@ def _paired_ci(scores: Sequence[Any]) -> tuple[np.ndarray, float, float]:
     return values, float(mean), float(ci)
 
 
+def paired_ci_from_totals(stats: SystemStats, totals: np.ndarray) -> tuple[np.ndarray, float, float]:
+    """Resample scores and sacrebleu's paired-test (mean, half-width) from `bootstrap_totals` rows."""
+    return _paired_ci(_scores(stats, totals))
+
+
 def paired_bootstrap(
     baseline: SystemStats,
     systems: Sequence[SystemStats],
     n_samples: int = DEFAULT_BOOTSTRAP,
     seed: int | None = 12345,
     *,
-    indices: np.ndarray | None = None,
+    totals: Sequence[np.ndarray] | None = None,
 ) -> tuple[PairedResult, list[PairedResult]]:
     """Paired bootstrap resampling of each system against the baseline (sacrebleu ``--paired-bs``).
 
-    Returns the baseline's result (score, bootstrap mean/CI; no p-value: reported as 1.0 is wrong, so it
-    is NaN) and one result per system with its p-value, bootstrap mean and half-width.
+    Returns the baseline's result (score, bootstrap mean/CI; its p-value is NaN: it is not compared with
+    itself) and one result per system with its p-value, bootstrap mean and half-width. `totals`:
+    precomputed `bootstrap_totals` of ``[baseline, *systems]`` (to share one draw across metrics).
+    sacrebleu seeds each system's test with ``seed if seed else None``: with seed 0 or None the systems'
+    resamples come from OS entropy (one fresh draw here, shared by the systems), so p-values vary.
     """
     import numpy as np
     from sacrebleu.significance import _compute_p_value
 
     _check_same_length(baseline, systems)
-    if indices is None:
-        indices = bootstrap_indices(len(baseline), n_samples, seed)
-    counts = _counts(indices)
+    everything = [baseline, *systems]
+    if totals is None:
+        totals = bootstrap_totals(everything, n_samples, seed)
     bl_score = baseline.corpus_score().score
-    bl_values, bl_mean, bl_ci = _paired_ci(resample_scores(baseline, indices, counts=counts))
-    base = PairedResult("bs", bl_score, float("nan"), len(indices), seed, bl_mean, bl_ci)
-    # sacrebleu seeds each system's test with `seed if seed else None`: seed 0 means OS entropy there.
-    sys_indices = indices if seed else None
+    bl_values, bl_mean, bl_ci = paired_ci_from_totals(baseline, totals[0])
+    base = PairedResult("bs", bl_score, float("nan"), len(totals[0]), seed, bl_mean, bl_ci)
+    test_totals = totals if seed else bootstrap_totals(everything, len(totals[0]), None)
+    test_bl = bl_values if seed else paired_ci_from_totals(baseline, test_totals[0])[0]
     results = []
-    for stats in systems:
-        idx = sys_indices if sys_indices is not None else bootstrap_indices(len(stats), len(indices), None)
-        cnt = counts if sys_indices is not None else _counts(idx)
+    for stats, sys_totals in zip(systems, test_totals[1:], strict=True):
         sys_score = stats.corpus_score().score
-        sys_values, mean, ci = _paired_ci(resample_scores(stats, idx, counts=cnt))
-        bl_vals = (
-            bl_values
-            if sys_indices is not None
-            else _paired_ci(resample_scores(baseline, idx, counts=cnt))[0]
-        )
-        diffs = np.abs(sys_values - bl_vals)
+        sys_values, mean, ci = paired_ci_from_totals(stats, sys_totals)
+        diffs = np.abs(sys_values - test_bl)
         p = _compute_p_value(diffs - diffs.mean(), abs(bl_score - sys_score))
-        results.append(PairedResult("bs", sys_score, float(p), len(indices), seed, mean, ci))
+        results.append(PairedResult("bs", sys_score, float(p), len(sys_totals), seed, mean, ci))
     return base, results
 
 
@@ -239,30 +280,57 @@ def ar_selection(n_segments: int, n_trials: int, seed: int | None) -> np.ndarray
     return rng.integers(2, size=(n_trials, n_segments), dtype=bool)
 
 
-def _ar_rows(
-    baseline: SystemStats, stats: SystemStats, selection: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """The AR pseudo-systems' summed statistics, as sacrebleu's ``pos @ bl + neg @ sys`` (same dtype)."""
+def iter_ar_selection(n_segments: int, n_trials: int, seed: int | None) -> Iterator[np.ndarray]:
+    """The same masks as `ar_selection`, a block of trials at a time (blocks of a multiple of 32 rows)."""
     import numpy as np
 
-    bl, sy = baseline.array, stats.array
-    dtype = np.result_type(bl.dtype, sy.dtype)
-    if not (_is_integral(bl) and _is_integral(sy)):  # non-integer statistics: sacrebleu's exact expression
-        neg = ~selection
-        return selection @ bl + neg @ sy, neg @ bl + selection @ sy
-    diff = bl.astype(np.float64) - sy.astype(np.float64)
-    # float32 products are exact while every partial sum stays below 2**24 in magnitude
-    work = np.float32 if np.abs(diff).sum(0).max(initial=0) < _FLOAT32_EXACT else np.float64
-    diff_w = diff.astype(work)
-    moved = np.empty((len(selection), bl.shape[1]), dtype=np.float64)
-    for start in range(0, len(selection), _AR_CHUNK):
-        chunk = selection[start : start + _AR_CHUNK].astype(work)
-        moved[start : start + _AR_CHUNK] = chunk @ diff_w
-    moved = np.rint(moved)
-    total_bl, total_sy = bl.sum(0), sy.sum(0)
-    shuf_a = (total_sy + moved).astype(dtype)  # baseline rows where selected, system rows elsewhere
-    shuf_b = (total_bl - moved).astype(dtype)
-    return shuf_a, shuf_b
+    rng = np.random.default_rng(seed)
+    step = max(_MASK_ROWS, _DRAW_BUDGET // max(1, n_segments) // _MASK_ROWS * _MASK_ROWS)
+    for start in range(0, n_trials, step):
+        yield rng.integers(2, size=(min(step, n_trials - start), n_segments), dtype=bool)
+
+
+@dataclass(frozen=True)
+class _ArPair:
+    """What the AR trials of one (baseline, system) pair need, prepared once.
+
+    `diff` is ``baseline - system`` in a float type whose products are exact, or None when the
+    statistics are not integers (then sacrebleu's own expression ``pos @ bl + neg @ sys`` is evaluated
+    on `bl`/`sy`). `total_bl`/`total_sy` are the column sums in sacrebleu's dtype.
+    """
+
+    dtype: Any
+    diff: np.ndarray | None
+    bl: np.ndarray | None
+    sy: np.ndarray | None
+    total_bl: np.ndarray
+    total_sy: np.ndarray
+
+    @classmethod
+    def prepare(cls, baseline: SystemStats, stats: SystemStats) -> _ArPair:
+        import numpy as np
+
+        dtype = np.result_type(baseline.dtype, stats.dtype)
+        bl, sy = baseline.array, stats.array
+        totals = bl.astype(dtype).sum(0), sy.astype(dtype).sum(0)
+        if not (_is_integral(bl) and _is_integral(sy)):
+            return cls(dtype, None, bl.astype(dtype), sy.astype(dtype), *totals)
+        diff = bl.astype(np.float64) - sy.astype(np.float64)
+        # float32 products are exact while every partial sum stays below 2**24 in magnitude
+        work = np.float32 if np.abs(diff).sum(0).max(initial=0) < _FLOAT32_EXACT else np.float64
+        return cls(dtype, diff.astype(work), None, None, *totals)
+
+    def block(self, selection: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The pseudo-systems' summed statistics for a block of trials (sacrebleu's values and dtype)."""
+        import numpy as np
+
+        if self.diff is None:
+            neg = ~selection
+            return selection @ self.bl + neg @ self.sy, neg @ self.bl + selection @ self.sy
+        moved = np.rint((selection.astype(self.diff.dtype) @ self.diff).astype(np.float64))
+        shuf_a = (self.total_sy + moved).astype(self.dtype)  # baseline rows where selected, system elsewhere
+        shuf_b = (self.total_bl - moved).astype(self.dtype)
+        return shuf_a, shuf_b
 
 
 def paired_ar(
@@ -270,29 +338,50 @@ def paired_ar(
     systems: Sequence[SystemStats],
     n_trials: int = DEFAULT_AR_TRIALS,
     seed: int | None = 12345,
-    *,
-    selection: np.ndarray | None = None,
 ) -> list[PairedResult]:
-    """Paired approximate randomisation of each system against the baseline (sacrebleu ``--paired-ar``)."""
+    """Paired approximate randomisation of each system against the baseline (sacrebleu ``--paired-ar``).
+
+    sacrebleu seeds each system's test with ``seed if seed else None`` (OS entropy for 0 or None).
+    """
+    return paired_ar_many([(baseline, list(systems))], n_trials, seed)[0]
+
+
+def paired_ar_many(
+    groups: Sequence[tuple[SystemStats, Sequence[SystemStats]]], n_trials: int, seed: int | None
+) -> list[list[PairedResult]]:
+    """`paired_ar` for several (baseline, systems) groups (one per metric) from one pass over the masks."""
     import numpy as np
     from sacrebleu.significance import _compute_p_value
 
-    _check_same_length(baseline, systems)
-    sys_seed = seed if seed else None  # as sacrebleu's PairedTest
-    if selection is None or not seed:
-        selection = ar_selection(len(baseline), n_trials, sys_seed)
-    bl_score = baseline.corpus_score().score
-    compute = baseline.metric._compute_score_from_stats
-    results = []
-    for stats in systems:
-        sel = selection if seed else ar_selection(len(baseline), n_trials, None)
-        sys_score = stats.corpus_score().score
-        shuf_a, shuf_b = _ar_rows(baseline, stats, sel)
-        scores_a = np.array([compute(row).score for row in shuf_a])
-        scores_b = np.array([compute(row).score for row in shuf_b])
-        p = _compute_p_value(np.abs(scores_a - scores_b), abs(bl_score - sys_score))
-        results.append(PairedResult("ar", sys_score, float(p), len(sel), seed))
-    return results
+    pairs = [(bl, sy) for bl, systems in groups for sy in systems]
+    if not pairs:
+        return [[] for _ in groups]
+    for bl, systems in groups:
+        _check_same_length(bl, systems)
+    n = len(pairs[0][0])
+    prepared = [_ArPair.prepare(bl, sy) for bl, sy in pairs]
+    scores_a = [np.empty(n_trials) for _ in pairs]
+    scores_b = [np.empty(n_trials) for _ in pairs]
+    row = 0
+    for sel in iter_ar_selection(n, n_trials, seed if seed else None):
+        for k, ((bl, _), pair) in enumerate(zip(pairs, prepared, strict=True)):
+            compute = bl.metric._compute_score_from_stats
+            shuf_a, shuf_b = pair.block(sel)
+            scores_a[k][row : row + len(sel)] = [compute(r).score for r in shuf_a]
+            scores_b[k][row : row + len(sel)] = [compute(r).score for r in shuf_b]
+        row += len(sel)
+    out: list[list[PairedResult]] = []
+    k = 0
+    for bl, systems in groups:
+        bl_score = bl.corpus_score().score
+        results = []
+        for sy in systems:
+            sys_score = sy.corpus_score().score
+            p = _compute_p_value(np.abs(scores_a[k] - scores_b[k]), abs(bl_score - sys_score))
+            results.append(PairedResult("ar", sys_score, float(p), n_trials, seed))
+            k += 1
+        out.append(results)
+    return out
 
 
 def _check_same_length(baseline: SystemStats, systems: Sequence[SystemStats]) -> None:
