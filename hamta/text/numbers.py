@@ -58,7 +58,10 @@ _DATE_RE = re.compile(
     r"(?![\d/])"
 )
 _SCORE_RE = re.compile(r"(?<![\d.,/:\w-])(\d{1,2}) ?[-–] ?(\d{1,2})(?![\d.,/:%٪]|\w)")
-_TIME_RE = re.compile(r"(?<![\d.,/:])(\d{1,2}):(\d{2})(?![\d:])(?: ?(?P<ampm>[ap])\.? ?m\b\.?)?")
+_TIME_RE = re.compile(
+    r"(?<![\d.,/:])(\d{1,2})(?::(\d{2})(?![\d:])(?: ?(?P<ampm>[ap])\.? ?m\b\.?)?"
+    r"|\.(\d{2}) ?(?P<ampm2>[ap])\.? ?m\b\.?)"
+)
 _GROUPED_RE = re.compile(r"\d{1,3}(?P<sep>[,،])\d{3}(?:(?P=sep)\d{3})*(?:\.\d+)?")
 _LATIN_RE = re.compile(r"[a-z]")
 #: glued endings of a digit run: English ordinals, decades, Persian ordinals
@@ -67,6 +70,7 @@ _FA_ORDINAL_SUFFIXES = ("مین", "م")
 _DECADE_SUFFIX = "s"
 #: Arabic words take the conjunction و as a prefix ("وعشرون")
 _AR_CONJUNCTION = "و"
+_AR_ARTICLE = "ال"
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,7 @@ class _Vocab:
     words: dict[str, tuple[str, float]]  # single-token words with role number/hundred/scale/ordinal
     phrases: dict[str, dict[tuple[str, ...], float]]  # role -> token tuple -> value
     ambiguous: frozenset[str]
+    plural: frozenset[str]  # plural scale words ("ملايين"): a number only after a number
 
 
 @cache
@@ -116,6 +121,7 @@ def _vocab(lang: str) -> _Vocab:
     words: dict[str, tuple[str, float]] = {}
     phrases: dict[str, dict[tuple[str, ...], float]] = {}
     ambiguous: set[str] = set()
+    plural: set[str] = set()
     raw = resources.files("hamta").joinpath("data/number_words.tsv").read_text(encoding="utf-8")
     for line in raw.splitlines():
         if not line.strip() or line.startswith("#"):
@@ -126,11 +132,14 @@ def _vocab(lang: str) -> _Vocab:
         tokens = tuple(m.group(0) for m in _TOKEN_RE.finditer(matching_view(entry).text))
         if role == "ambiguous":
             ambiguous.add(tokens[0])
+        elif role == "plural_scale":
+            plural.add(tokens[0])
+            words[tokens[0]] = ("scale", float(value))
         elif role in ("number", "hundred", "scale", "ordinal") and len(tokens) == 1:
             words[tokens[0]] = (role, float(value))
         else:
             phrases.setdefault(role, {})[tokens] = float(value)
-    return _Vocab(words, phrases, frozenset(ambiguous))
+    return _Vocab(words, phrases, frozenset(ambiguous), frozenset(plural))
 
 
 def _tokenize(view: str) -> list[_Token]:
@@ -148,6 +157,9 @@ def _phrase_at(tokens: list[_Token], j: int, table: dict[tuple[str, ...], float]
 def _word_entry(vocab: _Vocab, word: str, lang: str) -> tuple[tuple[str, float] | None, bool]:
     """Role and value of a number word, and whether it carried the Arabic conjunction ("وعشرون")."""
     entry = vocab.words.get(word)
+    if entry is None and lang == "ar" and word.startswith(_AR_ARTICLE):  # "الأربعة" = the four
+        article = vocab.words.get(word[len(_AR_ARTICLE) :])
+        entry = article if article and article[0] == "number" else None
     if entry is None and lang == "ar" and word.startswith(_AR_CONJUNCTION) and len(word) > 2:
         return vocab.words.get(word[1:]), True
     return entry, False
@@ -222,10 +234,10 @@ class _Reader:
             self.taken.append(m.span())
             self.found.append((float(m.group(group)), m.start(group), m.end(group), "year"))
         for m in _TIME_RE.finditer(self.view):
-            hour, minute = int(m.group(1)), int(m.group(2))
+            hour, minute = int(m.group(1)), int(m.group(2) or m.group(4))
             if hour > _MAX_HOUR or minute >= _MINUTES_PER_HOUR or not self.free(*m.span()):
                 continue
-            if m.group("ampm") == "p" and hour < _HALF_DAY_MINUTES // _MINUTES_PER_HOUR:
+            if "p" in (m.group("ampm"), m.group("ampm2")) and hour < _HALF_DAY_MINUTES // _MINUTES_PER_HOUR:
                 hour += _HALF_DAY_MINUTES // _MINUTES_PER_HOUR
             self.add(float(hour * _MINUTES_PER_HOUR + minute), m.start(), m.end(), "time")
         for m in _SCORE_RE.finditer(self.view):
@@ -269,7 +281,7 @@ class _Reader:
             if first.text not in vocab.ambiguous:
                 self.add(value, first.start, first.end, "ordinal")
             return i + 1
-        if role in ("hundred", "scale") and first.text in vocab.ambiguous:
+        if role in ("hundred", "scale") and (first.text in vocab.ambiguous or first.text in vocab.plural):
             return i + 1  # "m", "k": only glued to digits
         return self.extend(value, i, plain=False, words=1, scale_start=role == "scale")
 
