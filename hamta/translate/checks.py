@@ -29,6 +29,7 @@ from dataclasses import dataclass, fields
 from difflib import SequenceMatcher
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from hamta.text.langid import guess_language
 from hamta.text.normalize import matching_view
@@ -53,6 +54,7 @@ __all__ = [
     "english_names",
     "document_names",
     "length_model",
+    "flag_records",
 ]
 
 FLAG_WRONG_LANGUAGE = "wrong_language"
@@ -102,8 +104,14 @@ MIN_SALIENT_WORD_NUMBER = 1000
 #: times are compared as minutes on a 12-hour clock shifted by this, so they never equal a count
 TIME_OFFSET = 1_000_000
 MINUTES_HALF_DAY = 12 * 60
-#: imperial -> metric factors (mile, pound, inch in mm and in cm, foot, yard): translators convert units
-UNIT_FACTORS = (1.609344, 0.45359237, 25.4, 2.54, 0.3048, 0.9144)
+#: imperial unit (after a number of the output) -> metric factors: translators convert units
+UNIT_FACTORS = {
+    "mile": (1.609344,), "mph": (1.609344,), "pound": (0.45359237,), "lb": (0.45359237,),
+    "inch": (25.4, 2.54), "foot": (0.3048, 30.48), "feet": (0.3048, 30.48), "ft": (0.3048,),
+    "yard": (0.9144,), "acre": (0.404686, 4046.86), "gallon": (3.78541,), "ounce": (28.3495,),
+}
+_UNIT_RE = re.compile(r"\s*-?\s*(mile|mph|pound|lb|inch|foot|feet|ft|yard|acre|gallon|ounce|degrees? f|°f)",
+                      re.IGNORECASE)
 #: relative tolerance of a rounded unit conversion
 UNIT_TOLERANCE = 0.06
 FAHRENHEIT_ZERO, FAHRENHEIT_SCALE = 32.0, 5.0 / 9.0
@@ -233,26 +241,32 @@ def _same(a: float, b: float) -> bool:
     return abs(a - b) <= VALUE_TOLERANCE * max(1.0, abs(a), abs(b))
 
 
-def _converted(src: float, out: float) -> bool:
-    """Whether ``src`` is ``out`` converted from an imperial unit (translators convert miles, pounds ...)."""
-    if src <= 0 or out <= 0 or src >= TIME_OFFSET or out >= TIME_OFFSET:
+def _unit_after(output: str, m: NumberMention) -> str | None:
+    """The imperial unit written right after an output number ("550 pound", "85 miles"), lower case."""
+    found = _UNIT_RE.match(output, m.end)
+    return found.group(1).lower() if found else None
+
+
+def _converted(src: float, out: float, unit: str | None) -> bool:
+    """Whether ``src`` is ``out`` converted from the imperial ``unit`` that follows it in the output."""
+    if unit is None or src <= 0 or out <= 0 or src >= TIME_OFFSET or out >= TIME_OFFSET:
         return False
-    if any(abs(src / (out * factor) - 1) <= UNIT_TOLERANCE for factor in UNIT_FACTORS):
-        return True
-    return abs(src - (out - FAHRENHEIT_ZERO) * FAHRENHEIT_SCALE) <= 1
+    if unit.endswith("f"):
+        return abs(src - (out - FAHRENHEIT_ZERO) * FAHRENHEIT_SCALE) <= 1
+    return any(abs(src / (out * factor) - 1) <= UNIT_TOLERANCE for factor in UNIT_FACTORS.get(unit, ()))
 
 
 def _match(
     src_atoms: list[tuple[NumberMention, set[float]]],
     out_atoms: list[tuple[NumberMention, set[float]]],
-    same: Callable[[float, float], bool],
+    same: Callable[[float, float, NumberMention], bool],
     used: list[bool],
 ) -> list[tuple[NumberMention, set[float]]]:
     """Pair each source atom with an unused output atom under ``same``; return the unpaired ones."""
     left = []
     for m, allowed in src_atoms:
-        for k, (_, other) in enumerate(out_atoms):
-            if not used[k] and any(same(x, y) for x in allowed for y in other):
+        for k, (out_m, other) in enumerate(out_atoms):
+            if not used[k] and any(same(x, y, out_m) for x in allowed for y in other):
                 used[k] = True
                 break
         else:
@@ -275,7 +289,8 @@ def compare_numbers(source: str, output: str, src_lang: str) -> list[Finding]:
     src_atoms = [(m, a) for m in extract_numbers(source, src_lang) for a in _atoms(m)]
     out_atoms = [(m, a) for m in extract_numbers(output, "en") for a in _atoms(m)]
     used = [False] * len(out_atoms)
-    left = _match(_match(src_atoms, out_atoms, _same, used), out_atoms, _converted, used)
+    left = _match(src_atoms, out_atoms, lambda x, y, m: _same(x, y), used)
+    left = _match(left, out_atoms, lambda x, y, m: _converted(x, y, _unit_after(output, m)), used)
     missing = [m.text for m, _ in left if _salient(m)]
     added = [m.text for (m, _), u in zip(out_atoms, used, strict=True) if not u and _salient(m)]
     if not missing and not added:
@@ -513,3 +528,22 @@ def check_pairs(
         check_translation(source, output, lang, names=inventory[doc])
         for (source, output), lang, doc in zip(pairs, langs, doc_ids, strict=True)
     ]
+
+
+def flag_records(records: Sequence[Any]) -> list[Any]:
+    """Records (`hamta.records.Sentence`) with the check flags added to ``flags``; names per document.
+
+    Records without a translation, boilerplate, or not in fa/ar are returned unchanged.
+    """
+    from dataclasses import replace
+
+    todo = [k for k, r in enumerate(records)
+            if r.en is not None and not r.boilerplate and r.lang in SOURCE_LANGS]
+    findings = check_pairs([(records[k].text, records[k].en) for k in todo], [records[k].lang for k in todo],
+                           docs=[records[k].doc for k in todo])
+    out = list(records)
+    for k, fs in zip(todo, findings, strict=True):
+        new = [f.flag for f in fs if f.flag not in out[k].flags]
+        if new:
+            out[k] = replace(out[k], flags=tuple(out[k].flags) + tuple(dict.fromkeys(new)))
+    return out
