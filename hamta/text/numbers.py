@@ -325,7 +325,7 @@ class _Reader:
                     entry = entry if glued and not connector else None
             elif tok.kind == "num" and connector and current == 0 and total > 0:
                 digits = _digits_value(tok.text, lang)
-                entry = ("number", digits[0][0]) if len(digits) == 1 else None
+                entry = ("number", digits[0][0]) if len(digits) == 1 and digits[0][3] else None
             if entry is None or entry[0] == "ordinal":
                 break
             role, val = entry

@@ -103,7 +103,9 @@ MAX_IGNORED_VALUE = 2
 MIN_SALIENT_WORD_NUMBER = 1000
 #: times are compared as minutes on a 12-hour clock shifted by this, so they never equal a count
 TIME_OFFSET = 1_000_000
-MINUTES_HALF_DAY = 12 * 60
+MINUTES_PER_HOUR = 60
+HALF_DAY_HOURS = 12
+MINUTES_HALF_DAY = HALF_DAY_HOURS * MINUTES_PER_HOUR
 #: imperial unit (after a number of the output) -> metric factors: translators convert units
 UNIT_FACTORS = {
     "mile": (1.609344,), "mph": (1.609344,), "pound": (0.45359237,), "lb": (0.45359237,),
@@ -168,7 +170,7 @@ def check_language(source: str, output: str, src_lang: str) -> list[Finding]:
     clear language). Wrong language: Arabic-script output in the other of fa/ar, output mostly in
     another script (Cyrillic, CJK ...), or Latin-script text that langid reads as not English.
     """
-    if _letters(source) < MIN_SOURCE_LETTERS:
+    if sum(ch.isalpha() for ch in source) < MIN_SOURCE_LETTERS:
         return []
     if not output.strip():
         return [Finding(FLAG_UNTRANSLATED, "empty output")]
@@ -209,6 +211,8 @@ def _salient(m: NumberMention) -> bool:
     """
     if m.kind in ("time", "score"):
         return True
+    if m.kind == "ordinal":  # "19th-century" is a word in Persian/Arabic (القرن التاسع عشر)
+        return False
     if m.value <= MAX_IGNORED_VALUE:
         return False
     if _is_word_number(m):
@@ -232,8 +236,10 @@ def _atoms(m: NumberMention) -> list[set[float]]:
     """The values a mention must find on the other side: a score is its two sides, a year its variants."""
     if m.kind == "score":
         return [{float(side)} for side in score_sides(m)]
-    if m.kind == "time":
-        return [{m.value % MINUTES_HALF_DAY + TIME_OFFSET}]
+    if m.kind == "time":  # also as hours.minutes: "7.55 صباحا" is read as a decimal
+        hours, minutes = divmod(int(m.value) % MINUTES_HALF_DAY, MINUTES_PER_HOUR)
+        return [{m.value % MINUTES_HALF_DAY + TIME_OFFSET, hours + minutes / 100,
+                 hours + HALF_DAY_HOURS + minutes / 100}]
     return [_year_variants(m.value)]
 
 
@@ -286,7 +292,9 @@ def compare_numbers(source: str, output: str, src_lang: str) -> list[Finding]:
     Day numbers of dates are compared like any number, so a Solar Hijri date converted to a Gregorian
     one in the output is flagged: the check cannot tell a converted day from a changed one.
     """
-    src_atoms = [(m, a) for m in extract_numbers(source, src_lang) for a in _atoms(m)]
+    # digits before words, so that یک ("a") does not take the 1 of a score "1-0"
+    src_mentions = sorted(extract_numbers(source, src_lang), key=_is_word_number)
+    src_atoms = [(m, a) for m in src_mentions for a in _atoms(m)]
     out_atoms = [(m, a) for m in extract_numbers(output, "en") for a in _atoms(m)]
     used = [False] * len(out_atoms)
     left = _match(src_atoms, out_atoms, lambda x, y, m: _same(x, y), used)
@@ -352,8 +360,9 @@ def _fallback_similarity(a: str, b: str) -> float:
     return SequenceMatcher(None, sa, sb, autojunk=False).ratio()
 
 
-def english_names(text: str) -> list[str]:
-    """Capitalised words of an English text that are names: not sentence-initial, not in a title-case line.
+def english_names(text: str, *, initial: bool = False) -> list[str]:
+    """Capitalised words of an English text that are names: not in a title-case line, and not
+    sentence-initial unless ``initial`` (then the caller must weed out common words, see `document_names`).
 
     Single words: a multi-word name is matched word by word, as transliterations split words differently
     ("Abu Dhabi" / "ابوظبی").
@@ -364,19 +373,19 @@ def english_names(text: str) -> list[str]:
         return []
     out = []
     for w in capitalised:
-        if _SENTENCE_START_RE.search(text[: w.start()]) or len(w.group(0)) == 1:
+        if (not initial and _SENTENCE_START_RE.search(text[: w.start()])) or len(w.group(0)) == 1:
             continue
         out.append(w.group(0))
     return out
 
 
 def document_names(outputs: Iterable[str]) -> list[str]:
-    """The names of a document's English translation: `english_names` of every output, less the words
-    that also occur in lower case there ("Senate"/"senate", "Parliament"/"parliament" are common words).
+    """The names of a document's English translation: `english_names` of every output (sentence-initial
+    words too), less the words that also occur in lower case there ("The"/"the", "Senate"/"senate").
     """
     outputs = list(outputs)
     lower = {w for text in outputs for w in _EN_WORD_RE.findall(text) if w[0].islower()}
-    names = (n for text in outputs for n in english_names(text))
+    names = (n for text in outputs for n in english_names(text, initial=True))
     return [n for n in dict.fromkeys(names) if n.lower() not in lower]
 
 
