@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, fields
 from difflib import SequenceMatcher
 from functools import cache
@@ -53,6 +53,7 @@ __all__ = [
     "check_pairs",
     "english_names",
     "document_names",
+    "source_names",
     "length_model",
     "flag_records",
 ]
@@ -123,8 +124,15 @@ FAHRENHEIT_ZERO, FAHRENHEIT_SCALE = 32.0, 5.0 / 9.0
 NAME_MATCH = 0.75
 #: name_similarity from which a source word is taken for a name of the document's English
 NAME_CANDIDATE = 0.9
-#: shortest consonant skeleton that can identify a name (shorter ones collide with ordinary words: کرد)
+#: shortest consonant skeleton that identifies a name by similarity (shorter ones collide with ordinary
+#: words: کرد); a shorter one, down to MIN_SHORT_SKELETON, must equal the name's and be written with a long
+#: vowel letter, as transliterated foreign names are (ويلز, كيم, جونس) and most short native words are not
 MIN_SKELETON = 4
+MIN_SHORT_SKELETON = 2
+_LONG_VOWELS = frozenset("اآویيى")
+#: ... and be rarer than this Zipf frequency (wordfreq: log10 per billion words) in the source language,
+#: since كان, قال, بود, بین have vowel letters and short skeletons too (names of the news: ويلز 4.1, كيم 4.6)
+MAX_SHORT_NAME_ZIPF = 5.0
 #: a line with more capitalised words than this share is in title case: its capitals say nothing
 TITLE_CASE_SHARE = 0.6
 
@@ -405,44 +413,91 @@ def _best(word: str, candidates: Iterable[str], similarity: Callable[[str, str],
     return max((similarity(v, c) for v in _source_variants(word) for c in candidates), default=0.0)
 
 
+@cache
+def _zipf(word: str, lang: str) -> float | None:
+    """Zipf frequency of a word from `wordfreq` (None when wordfreq is not installed)."""
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:
+        return None
+    return zipf_frequency(word, lang)
+
+
+def _is_candidate(word: str, names: Sequence[str], skeleton: Callable[[str], str],
+                  similarity: Callable[[str, str], float], lang: str | None) -> bool:
+    """Whether a source word transliterates to one of the document's names (see MIN_SKELETON)."""
+    own = skeleton(word).replace(" ", "")
+    if len(own) >= MIN_SKELETON:
+        return _best(word, names, similarity) >= NAME_CANDIDATE
+    if len(own) < MIN_SHORT_SKELETON or not _LONG_VOWELS & set(word[1:]) or lang is None:
+        return False
+    zipf = _zipf(word, lang)
+    if zipf is None or zipf >= MAX_SHORT_NAME_ZIPF:
+        return False
+    variants = {skeleton(v).replace(" ", "") for v in _source_variants(word)}
+    return any(skeleton(n).replace(" ", "") in variants for n in names)
+
+
+def _bare(skel: str) -> str:
+    """A skeleton without spaces and y-glides (ی writes the y of یانگ, English hides it in "Pyongyang")."""
+    return skel.replace(" ", "").replace("Y", "")
+
+
 def _has_counterpart(word: str, out_words: Sequence[str], skeleton: Callable[[str], str],
                      similarity: Callable[[str, str], float]) -> bool:
     """Some output word transliterates to ``word``, contains it (پیونگ یانگ / Pyongyang), or shares all
     but its last consonant (ولز / Welsh: demonyms)."""
     if _best(word, out_words, similarity) >= NAME_MATCH:
         return True
-    out_skeletons = [skeleton(w).replace(" ", "") for w in out_words]
+    out_skeletons = [_bare(skeleton(w)) for w in out_words]
     for variant in _source_variants(word):
-        sk = skeleton(variant).replace(" ", "")
+        sk = _bare(skeleton(variant))
         if any(sk in o or (len(sk) > 2 and o.startswith(sk[:-1])) for o in out_skeletons if o):
             return True
     return False
 
 
-def compare_names(source: str, output: str, inventory: Sequence[str] = ()) -> list[Finding]:
+def source_names(pairs: Sequence[tuple[str, str]], src_lang: str | None = None) -> set[str]:
+    """The source words of a document that are names, learnt from the document itself.
+
+    A Persian/Arabic word is a name when, in some (source, output) pair of the document, it transliterates
+    to a name of that pair's output (a capitalised word that the document never writes in lower case, see
+    `document_names`). So a name dropped from one sentence's output is still known from the sentences
+    around it, and an ordinary word is not taken for a name by a chance likeness with some name of another
+    sentence.
+    """
+    skeleton, similarity = _translit()
+    known = set(document_names(output for _, output in pairs))
+    out: set[str] = set()
+    for source, output in pairs:
+        names = [n for n in english_names(output, initial=True)
+                 if n in known and len(skeleton(n).replace(" ", "")) >= MIN_SHORT_SKELETON]
+        if not names:
+            continue
+        for word in dict.fromkeys(_SRC_WORD_RE.findall(source)):
+            if word not in out and not word.isascii() and _is_candidate(word, names, skeleton, similarity,
+                                                                        src_lang):
+                out.add(word)
+    return out
+
+
+def compare_names(source: str, output: str, known: Collection[str] = ()) -> list[Finding]:
     """``name_mismatch`` when a name of the source has no counterpart in the output.
 
     Names of the source come from the text: capitalised Latin-script words in the source (acronyms,
-    brands), and Persian/Arabic words that transliterate to a name of ``inventory`` -- the names of the
-    whole document's translation (`document_names`), so a name the output dropped in this sentence is
-    still known from the sentences around it. A source name is matched when the output has it (Latin) or
-    some output word transliterates to it (`hamta.text.translit.name_similarity` >= NAME_MATCH).
+    brands), and the Persian/Arabic words of ``known``, the document's names (`source_names`). A source
+    name is matched when the output has it (Latin) or some output word transliterates to it
+    (`hamta.text.translit.name_similarity` >= NAME_MATCH, or containment; see `_has_counterpart`).
     """
     skeleton, similarity = _translit()
     out_words = _EN_WORD_RE.findall(output)
     out_plain = matching_view(output).text.replace(".", "")
-    names = [n for n in inventory if len(skeleton(n).replace(" ", "")) >= MIN_SKELETON]
     missing: list[str] = []
     for word in dict.fromkeys(_SRC_WORD_RE.findall(source)):
         if word.isascii():
             if len(word) > 1 and word[0].isupper() and word.lower()[:-1] not in out_plain:
                 missing.append(word)
-            continue
-        if not names or len(skeleton(word).replace(" ", "")) < MIN_SKELETON:
-            continue
-        if _best(word, names, similarity) < NAME_CANDIDATE:
-            continue
-        if not _has_counterpart(word, out_words, skeleton, similarity):
+        elif word in known and not _has_counterpart(word, out_words, skeleton, similarity):
             missing.append(word)
     if not missing:
         return []
@@ -500,8 +555,11 @@ def check_length(source: str, output: str, src_lang: str, model: LengthModel | N
 # All checks.
 
 
-def check_translation(source: str, output: str, src_lang: str, *, names: Sequence[str] = ()) -> list[Finding]:
-    """Every check on one (source, output) pair; ``names``: the names of the document's translation.
+def check_translation(
+    source: str, output: str, src_lang: str, *, names: Collection[str] = ()
+) -> list[Finding]:
+    """Every check on one (source, output) pair; ``names``: the source names of its document
+    (`source_names`).
 
     When the output is not English (untranslated or wrong language) the other checks are skipped: their
     findings would only restate that one.
@@ -521,7 +579,7 @@ def check_translation(source: str, output: str, src_lang: str, *, names: Sequenc
 def check_pairs(
     pairs: Sequence[tuple[str, str]], src_lang: str | Sequence[str], *, docs: Sequence[str] | None = None
 ) -> list[list[Finding]]:
-    """`check_translation` for many pairs; the names come from each document's (``docs``) outputs.
+    """`check_translation` for many pairs; the names come from each document's (``docs``) pairs.
 
     ``src_lang``: one language for all pairs, or one per pair. Without ``docs`` all pairs are one document.
     """
@@ -529,10 +587,10 @@ def check_pairs(
     doc_ids = list(docs) if docs is not None else [""] * len(pairs)
     if len(langs) != len(pairs) or len(doc_ids) != len(pairs):
         raise ValueError("src_lang and docs must give one entry per pair")
-    outputs: dict[str, list[str]] = {}
-    for (_, output), doc in zip(pairs, doc_ids, strict=True):
-        outputs.setdefault(doc, []).append(output)
-    inventory = {doc: document_names(texts) for doc, texts in outputs.items()}
+    by_doc: dict[str, list[int]] = {}
+    for k, doc in enumerate(doc_ids):
+        by_doc.setdefault(doc, []).append(k)
+    inventory = {doc: source_names([pairs[k] for k in ks], langs[ks[0]]) for doc, ks in by_doc.items()}
     return [
         check_translation(source, output, lang, names=inventory[doc])
         for (source, output), lang, doc in zip(pairs, langs, doc_ids, strict=True)
