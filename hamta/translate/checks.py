@@ -27,7 +27,7 @@ import re
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, fields
 from difflib import SequenceMatcher
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -131,8 +131,10 @@ MIN_SKELETON = 4
 MIN_SHORT_SKELETON = 2
 _LONG_VOWELS = frozenset("اآویيى")
 #: ... and be rarer than this Zipf frequency (wordfreq: log10 per billion words) in the source language,
-#: since كان, قال, بود, بین have vowel letters and short skeletons too (names of the news: ويلز 4.1, كيم 4.6)
-MAX_SHORT_NAME_ZIPF = 5.0
+#: since كان, قال, بود, بین have vowel letters and short skeletons too (names: كيم 4.6, چین 5.4); a short
+#: word without a long vowel letter must be rarer still (ولز 4.2, برت 4.2; کرد "did" 6.4)
+MAX_SHORT_NAME_ZIPF = 5.5
+MAX_SHORT_NO_VOWEL_ZIPF = 4.5
 #: a line with more capitalised words than this share is in title case: its capitals say nothing
 TITLE_CASE_SHARE = 0.6
 
@@ -429,10 +431,11 @@ def _is_candidate(word: str, names: Sequence[str], skeleton: Callable[[str], str
     own = skeleton(word).replace(" ", "")
     if len(own) >= MIN_SKELETON:
         return _best(word, names, similarity) >= NAME_CANDIDATE
-    if len(own) < MIN_SHORT_SKELETON or not _LONG_VOWELS & set(word[1:]) or lang is None:
+    if len(own) < MIN_SHORT_SKELETON or lang is None:
         return False
     zipf = _zipf(word, lang)
-    if zipf is None or zipf >= MAX_SHORT_NAME_ZIPF:
+    limit = MAX_SHORT_NAME_ZIPF if _LONG_VOWELS & set(word[1:]) else MAX_SHORT_NO_VOWEL_ZIPF
+    if zipf is None or zipf >= limit:
         return False
     variants = {skeleton(v).replace(" ", "") for v in _source_variants(word)}
     return any(skeleton(n).replace(" ", "") in variants for n in names)
@@ -452,7 +455,8 @@ def _has_counterpart(word: str, out_words: Sequence[str], skeleton: Callable[[st
     out_skeletons = [_bare(skeleton(w)) for w in out_words]
     for variant in _source_variants(word):
         sk = _bare(skeleton(variant))
-        if any(sk in o or (len(sk) > 2 and o.startswith(sk[:-1])) for o in out_skeletons if o):
+        if any(sk in o or (len(sk) > 2 and o.startswith(sk[:-1]) and len(o) <= len(sk) + 1)
+               for o in out_skeletons if o):
             return True
     return False
 
@@ -466,19 +470,22 @@ def source_names(pairs: Sequence[tuple[str, str]], src_lang: str | None = None) 
     around it, and an ordinary word is not taken for a name by a chance likeness with some name of another
     sentence.
     """
-    skeleton, similarity = _translit()
     known = set(document_names(output for _, output in pairs))
     out: set[str] = set()
     for source, output in pairs:
-        names = [n for n in english_names(output, initial=True)
-                 if n in known and len(skeleton(n).replace(" ", "")) >= MIN_SHORT_SKELETON]
-        if not names:
-            continue
-        for word in dict.fromkeys(_SRC_WORD_RE.findall(source)):
-            if word not in out and not word.isascii() and _is_candidate(word, names, skeleton, similarity,
-                                                                        src_lang):
-                out.add(word)
+        names = tuple(n for n in dict.fromkeys(english_names(output, initial=True)) if n in known)
+        if names:
+            out |= _pair_names(source, names, src_lang)
     return out
+
+
+@lru_cache(maxsize=2**16)
+def _pair_names(source: str, names: tuple[str, ...], src_lang: str | None) -> frozenset[str]:
+    """The words of one source sentence that transliterate to one of ``names`` (of its own output)."""
+    skeleton, similarity = _translit()
+    names = tuple(n for n in names if len(skeleton(n).replace(" ", "")) >= MIN_SHORT_SKELETON)
+    return frozenset(word for word in dict.fromkeys(_SRC_WORD_RE.findall(source))
+                     if not word.isascii() and _is_candidate(word, names, skeleton, similarity, src_lang))
 
 
 def compare_names(source: str, output: str, known: Collection[str] = ()) -> list[Finding]:
@@ -495,7 +502,8 @@ def compare_names(source: str, output: str, known: Collection[str] = ()) -> list
     missing: list[str] = []
     for word in dict.fromkeys(_SRC_WORD_RE.findall(source)):
         if word.isascii():
-            if len(word) > 1 and word[0].isupper() and word.lower()[:-1] not in out_plain:
+            found = re.search(rf"\b{re.escape(word.lower())}", out_plain)
+            if len(word) > 1 and word[0].isupper() and not found:
                 missing.append(word)
         elif word in known and not _has_counterpart(word, out_words, skeleton, similarity):
             missing.append(word)
