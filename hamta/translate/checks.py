@@ -135,6 +135,11 @@ _LONG_VOWELS = frozenset("اآویيى")
 #: word without a long vowel letter must be rarer still (ولز 4.2, برت 4.2; کرد "did" 6.4)
 MAX_SHORT_NAME_ZIPF = 5.5
 MAX_SHORT_NO_VOWEL_ZIPF = 4.5
+#: an English name this frequent as an English word is an ordinary word in a name ("White House"): its
+#: source counterpart (البيضاء "white") is left out
+MAX_ENGLISH_NAME_ZIPF = 5.4
+#: shortest capitalised output word accepted as the short form of a Latin source name ("Livi")
+MIN_SHORT_FORM = 3
 #: a line with more capitalised words than this share is in title case: its capitals say nothing
 TITLE_CASE_SHARE = 0.6
 
@@ -473,7 +478,8 @@ def source_names(pairs: Sequence[tuple[str, str]], src_lang: str | None = None) 
     known = set(document_names(output for _, output in pairs))
     out: set[str] = set()
     for source, output in pairs:
-        names = tuple(n for n in dict.fromkeys(english_names(output, initial=True)) if n in known)
+        names = tuple(n for n in dict.fromkeys(english_names(output, initial=True))
+                      if n in known and (_zipf(n.lower(), "en") or 0.0) < MAX_ENGLISH_NAME_ZIPF)
         if names:
             out |= _pair_names(source, names, src_lang)
     return out
@@ -502,7 +508,10 @@ def compare_names(source: str, output: str, known: Collection[str] = ()) -> list
     missing: list[str] = []
     for word in dict.fromkeys(_SRC_WORD_RE.findall(source)):
         if word.isascii():
-            found = re.search(rf"\b{re.escape(word.lower())}", out_plain)
+            lower = word.lower()
+            short_form = any(w[0].isupper() and len(w) >= MIN_SHORT_FORM and lower.startswith(w.lower())
+                             for w in out_words)  # "Livi" for Livingston
+            found = short_form or re.search(rf"\b{re.escape(lower)}", out_plain)
             if len(word) > 1 and word[0].isupper() and not found:
                 missing.append(word)
         elif word in known and not _has_counterpart(word, out_words, skeleton, similarity):
