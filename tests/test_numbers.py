@@ -34,6 +34,8 @@ def values(text: str, lang: str) -> list[tuple[float, str]]:
         ("۱۳۹۷/۰۷/۱۲", "fa", [(1397, "year")]),
         ("سه‌شنبه و یک شنبه", "fa", []),  # weekdays, not numbers
         ("نه، او نیامد", "fa", []),  # نه = "no"
+        ("ده‌ها هزار نفر", "fa", []),  # tens of thousands: no number
+        ("صدها هزار نفر", "fa", []),
         # Arabic
         ("قتل ٤٠٧ أشخاص", "ar", [(407, "count")]),
         ("٣ آلاف جريح", "ar", [(3000, "count")]),

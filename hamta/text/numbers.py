@@ -71,6 +71,8 @@ _DECADE_SUFFIX = "s"
 #: Arabic words take the conjunction و as a prefix ("وعشرون")
 _AR_CONJUNCTION = "و"
 _AR_ARTICLE = "ال"
+#: the Persian plural suffix (ده‌ها "tens", صدها "hundreds")
+_FA_PLURAL = "ها"
 
 
 @dataclass(frozen=True)
@@ -281,9 +283,14 @@ class _Reader:
             if first.text not in vocab.ambiguous:
                 self.add(value, first.start, first.end, "ordinal")
             return i + 1
-        if role in ("hundred", "scale") and (first.text in vocab.ambiguous or first.text in vocab.plural):
+        if role in ("hundred", "scale") and (first.text in vocab.ambiguous or first.text in vocab.plural
+                                             or self.after_plural(i)):
             return i + 1  # "m", "k": only glued to digits
         return self.extend(value, i, plain=False, words=1, scale_start=role == "scale")
+
+    def after_plural(self, i: int) -> bool:
+        """A bare scale word after a Persian plural ("ده‌ها هزار", tens of thousands) is no number."""
+        return self.lang == "fa" and i > 0 and self.tokens[i - 1].text.endswith(_FA_PLURAL)
 
     def before_not_after(self, j: int) -> bool:
         """Token ``j`` is followed by a word that makes it no number (سه + شنبه = Tuesday)."""
