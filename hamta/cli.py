@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "coverage": ("hamta.commands.coverage", "link same-event sentences across articles; coverage report"),
     "score": ("hamta.commands.score", "score translations (BLEU, chrF, TER) with CIs and significance"),
     "score-align": ("hamta.commands.score_align", "score sentence alignments or links against gold"),
+    "check": ("hamta.commands.check", "check translations: wrong language, numbers, names, omissions"),
     "run": ("hamta.commands.run", "whole pipeline: read, split, translate, link, report"),
 }
 

@@ -237,6 +237,20 @@ def write_document(outdir: Path, doc_id: str, records: Sequence[Sentence]) -> No
     write_text_atomic(output_path(outdir, doc_id, ".jsonl"), records_to_jsonl(records))
 
 
+def _add_check_flags(records: list[Sentence], summary: JobSummary) -> list[Sentence]:
+    """Run the translation checks (hamta.translate.checks) on one document and count their flags."""
+    from hamta.translate.checks import flag_records
+
+    checked = flag_records(records)
+    for before, after in zip(records, checked, strict=True):
+        new = after.flags[len(before.flags) :]
+        if new:
+            if not before.flags:
+                summary.documents[after.doc].flagged += 1
+            summary.flag_counts.update(new)
+    return checked
+
+
 def translate_documents(
     translator: Any,
     docs: Sequence[tuple[str, list[Sentence]]],
@@ -311,6 +325,7 @@ def translate_documents(
             for doc_id, recs in chunk:
                 mine = translated[pos : pos + len(recs)]
                 pos += len(recs)
+                mine = _add_check_flags(mine, summary)
                 write_document(outdir, doc_id, mine)
                 if on_document is not None:
                     on_document(doc_id, mine)

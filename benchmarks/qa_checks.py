@@ -1,0 +1,228 @@
+"""Benchmark the translation checks (issue 16) on NTREX dev with seeded corruptions.
+
+The human English of NTREX dev stands in for a translation of the Persian (fa->en) and Arabic (ar->en)
+sentences. Each sentence is checked clean (false alarms) and, for every corruption that applies to it,
+corrupted once (recall, precision):
+
+* number_changed: one digit number of the English gets another value (a digit changed);
+* number_dropped: one digit number is deleted;
+* name_replaced: one name (a capitalised word that transliterates to a source word) becomes a name
+  from another document; name_dropped: that name is deleted;
+* clause_deleted: the longest comma/semicolon clause (or the second half of the words) is deleted;
+* clause_appended: a clause from another document's sentence is appended;
+* source_copy: the sentence is replaced by its source text; other_language: by the same sentence in the
+  other of Persian/Arabic.
+
+The documents are split in two halves (alternate documents, see fit_length_ratio.ntrex_split): the
+length model was fitted on "dev", so "heldout" is the honest figure. Names are looked up in the names
+of the document's (clean) English, as `hamta check` does for a document.
+
+Usage:
+    python benchmarks/qa_checks.py --data ../shared/data/ntrex-dev [--seed 16]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from fit_length_ratio import ntrex_split, read_ntrex  # noqa: E402
+
+from hamta.translate.checks import (  # noqa: E402
+    CHECK_FLAGS,
+    FLAG_ADDITION,
+    FLAG_NAME_MISMATCH,
+    FLAG_NUMBER_MISMATCH,
+    FLAG_OMISSION,
+    FLAG_UNTRANSLATED,
+    FLAG_WRONG_LANGUAGE,
+    _translit,
+    check_translation,
+    document_names,
+    english_names,
+    source_names,
+)
+
+#: corruption -> the flag it must raise (other_language may also read as untranslated)
+CORRUPTIONS = {
+    "number_changed": {FLAG_NUMBER_MISMATCH},
+    "number_dropped": {FLAG_NUMBER_MISMATCH},
+    "name_replaced": {FLAG_NAME_MISMATCH},
+    "name_dropped": {FLAG_NAME_MISMATCH},
+    "clause_deleted": {FLAG_OMISSION},
+    "clause_appended": {FLAG_ADDITION},
+    "source_copy": {FLAG_UNTRANSLATED},
+    "other_language": {FLAG_WRONG_LANGUAGE, FLAG_UNTRANSLATED},
+}
+_DIGITS_RE = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w])")
+_CLAUSE_RE = re.compile(r"[,;:]\s+")
+#: a deleted/appended clause must have at least this many words to count as a clause
+MIN_CLAUSE_WORDS = 4
+#: a name to drop or replace has at least this many letters ("St", "Ho" are abbreviations, not names)
+MIN_NAME_LETTERS = 3
+
+
+def _change_number(text: str, rng: random.Random) -> str | None:
+    found = [m for m in _DIGITS_RE.finditer(text) if len(m.group(0).replace(",", "")) >= 1]
+    if not found:
+        return None
+    m = rng.choice(found)
+    digits = [i for i, ch in enumerate(m.group(0)) if ch.isdigit()]
+    pos = rng.choice(digits)
+    old = m.group(0)[pos]
+    new = rng.choice([d for d in "123456789" if d != old])
+    return text[: m.start() + pos] + new + text[m.start() + pos + 1 :]
+
+
+def _drop_number(text: str, rng: random.Random) -> str | None:
+    found = list(_DIGITS_RE.finditer(text))
+    if not found:
+        return None
+    m = rng.choice(found)
+    return re.sub(r"\s{2,}", " ", text[: m.start()] + text[m.end() :]).strip()
+
+
+def _source_names(source: str, english: str) -> list[str]:
+    """Names of the English sentence that transliterate to a word of the source (so a dropped one is a
+    real loss)."""
+    _, similarity = _translit()
+    words = re.findall(r"[^\W\d_]+", source)
+    return [n for n in dict.fromkeys(english_names(english))
+            if len(n) >= MIN_NAME_LETTERS and "'" not in n and (any(similarity(n, w) >= 0.9 for w in words)
+                                                               or n in source)]
+
+
+def _drop_name(english: str, name: str) -> str:
+    return re.sub(r"\s{2,}", " ", re.sub(rf"\b{re.escape(name)}(?:'s|’s)?\b", "", english)).strip()
+
+
+def _delete_clause(text: str) -> str | None:
+    parts = _CLAUSE_RE.split(text)
+    if len(parts) >= 2:
+        longest = max(range(len(parts)), key=lambda k: len(parts[k]))
+        if len(parts[longest].split()) >= MIN_CLAUSE_WORDS and len(parts[longest]) < 0.8 * len(text):
+            return ", ".join(p for k, p in enumerate(parts) if k != longest)
+    words = text.split()
+    if len(words) < 2 * MIN_CLAUSE_WORDS:
+        return None
+    return " ".join(words[: len(words) // 2]) + "."
+
+
+def _clause_from(other: str) -> str | None:
+    parts = [p for p in _CLAUSE_RE.split(other.strip().rstrip(".")) if len(p.split()) >= MIN_CLAUSE_WORDS]
+    return max(parts, key=len) if parts else None
+
+
+def _implied(en: str, bad: str) -> set[str]:
+    """Flags a corruption also makes right: a deleted clause that held a number or a name."""
+    out = set()
+    if sorted(_DIGITS_RE.findall(en)) != sorted(_DIGITS_RE.findall(bad)):
+        out.add(FLAG_NUMBER_MISMATCH)
+    if set(english_names(en)) - set(english_names(bad)):
+        out.add(FLAG_NAME_MISMATCH)
+    return out
+
+
+def corrupt(kind, row, others, rng):
+    """The corrupted English for ``kind``, or None when it does not apply to this sentence."""
+    doc, src, en, alt = row
+    if kind == "number_changed":
+        return _change_number(en, rng)
+    if kind == "number_dropped":
+        return _drop_number(en, rng)
+    if kind in ("name_replaced", "name_dropped"):
+        names = _source_names(src, en)
+        if not names:
+            return None
+        name = rng.choice(names)
+        if kind == "name_dropped":
+            return _drop_name(en, name)
+        pool = [n for d, ns in others["names"].items() if d != doc for n in ns if n[0] != name[0]]
+        return re.sub(rf"\b{re.escape(name)}\b", rng.choice(pool), en)
+    if kind == "clause_deleted":
+        return _delete_clause(en)
+    if kind == "clause_appended":
+        for _ in range(10):
+            d, other = rng.choice(others["sentences"])
+            clause = _clause_from(other) if d != doc else None
+            if clause:
+                return en.rstrip().rstrip(".") + ", " + clause[0].lower() + clause[1:] + "."
+        return None
+    if kind == "source_copy":
+        return src
+    if kind == "other_language":
+        return alt
+    raise ValueError(kind)
+
+
+def evaluate(lang: str, part: str, data: Path, seed: int) -> dict:
+    split = ntrex_split(data)
+    other_lang = "ar" if lang == "fa" else "fa"
+    alt = {(d, k): s for k, (d, s, _) in enumerate(read_ntrex(data, other_lang))}
+    rows = [(d, s, e, alt[(d, k)]) for k, (d, s, e) in enumerate(read_ntrex(data, lang)) if split[d] == part]
+    by_doc: dict[str, list[str]] = defaultdict(list)
+    for d, _, e, _ in rows:
+        by_doc[d].append(e)
+    inventory = {d: document_names(texts) for d, texts in by_doc.items()}
+    others = {"names": {d: [n for n in names if n[0].isupper()] for d, names in inventory.items()},
+              "sentences": [(d, e) for d, _, e, _ in rows]}
+    rng = random.Random(seed)
+    clean_flags: Counter[str] = Counter()
+    hits: Counter[str] = Counter()
+    tried: Counter[str] = Counter()
+    flagged: Counter[str] = Counter()  # flag -> sentences it was raised on (clean + corrupted)
+    correct: Counter[str] = Counter()  # ... of which the flag was the injected one
+    for k, row in enumerate(rows):
+        d, src, en, _ = row
+        # the names of the rest of the document, as `hamta check` would see them beside this sentence
+        rest = [(s, e) for j, (dj, s, e, _) in enumerate(rows) if dj == d and j != k]
+        names = source_names(rest + [(src, en)], lang)
+        clean = {f.flag for f in check_translation(src, en, lang, names=names)}
+        clean_flags.update(clean)
+        flagged.update(clean)
+        for kind, expected in CORRUPTIONS.items():
+            bad = corrupt(kind, row, others, rng)
+            if bad is None or bad == en:
+                continue
+            names = source_names(rest + [(src, bad)], lang)
+            got = {f.flag for f in check_translation(src, bad, lang, names=names)}
+            tried[kind] += 1
+            hits[kind] += bool(got & expected)
+            flagged.update(got)
+            correct.update(got & (expected | clean | _implied(en, bad)))
+    return {"n": len(rows), "clean": clean_flags, "hits": hits, "tried": tried, "flagged": flagged,
+            "correct": correct}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=Path("../shared/data/ntrex-dev"))
+    parser.add_argument("--seed", type=int, default=16)
+    parser.add_argument("--parts", default="dev,heldout", help="document halves to run (default: both)")
+    args = parser.parse_args(argv)
+    print(f"translation checks on NTREX dev (seed {args.seed}); translit: {_translit()[0].__module__}")
+    for part in args.parts.split(","):
+        for lang in ("fa", "ar"):
+            r = evaluate(lang, part, args.data, args.seed)
+            print(f"\n{lang}->en, {part} documents, {r['n']} sentences")
+            print("| check | false alarms on clean | precision |")
+            print("|---|---|---|")
+            for flag in CHECK_FLAGS:
+                prec = r["correct"][flag] / r["flagged"][flag] if r["flagged"][flag] else float("nan")
+                print(f"| {flag} | {r['clean'][flag] / r['n']:.1%} ({r['clean'][flag]}) | {prec:.2f} |")
+            print("| corruption | sentences | recall |")
+            print("|---|---|---|")
+            for kind in CORRUPTIONS:
+                n = r["tried"][kind]
+                print(f"| {kind} | {n} | {r['hits'][kind] / n if n else float('nan'):.2f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,633 @@
+"""Model-free checks on a translation: wrong language, untranslated, numbers and names changed, omissions.
+
+Why: machine translation fails silently -- output in the wrong language or left in the source script, a
+number changed ("407 killed" -> "470 killed"), a name dropped, half a sentence missing, or a fluent
+sentence the source never said. For an analyst a changed number is worse than no translation, so every
+translation gets these checks, and each failure becomes a flag on its record:
+
+* ``untranslated``: the output copies the source, or is (partly) in the source's script/language;
+* ``wrong_language``: the output is in a language that is neither English nor the source's;
+* ``number_mismatch``: a number of the source is missing from the output, or the output has a new one
+  (`hamta.text.numbers` reads both sides; see `compare_numbers` for the calendar rules);
+* ``name_mismatch``: a name of the source has no transliterated counterpart in the output (see
+  `compare_names`);
+* ``omission`` / ``addition``: the output is much shorter / longer than translations of that language
+  pair are, measured against a length model fitted on human translations (NTREX dev, by
+  benchmarks/fit_length_ratio.py) and shipped in ``hamta/data/length_ratio.json``.
+
+Each check returns `Finding`s that say what is wrong ("source 407 not in output; output 470 not in
+source", "3.1 sd shorter than usual"), so a flag can be explained in the report.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass, fields
+from difflib import SequenceMatcher
+from functools import cache, lru_cache
+from importlib import resources
+from typing import Any
+
+from hamta.text.langid import guess_language
+from hamta.text.normalize import matching_view
+from hamta.text.numbers import NumberMention, extract_numbers, score_sides
+
+__all__ = [
+    "FLAG_WRONG_LANGUAGE",
+    "FLAG_UNTRANSLATED",
+    "FLAG_NUMBER_MISMATCH",
+    "FLAG_NAME_MISMATCH",
+    "FLAG_OMISSION",
+    "FLAG_ADDITION",
+    "CHECK_FLAGS",
+    "Finding",
+    "LengthModel",
+    "check_language",
+    "compare_numbers",
+    "compare_names",
+    "check_length",
+    "check_translation",
+    "check_pairs",
+    "english_names",
+    "document_names",
+    "source_names",
+    "length_model",
+    "flag_records",
+]
+
+FLAG_WRONG_LANGUAGE = "wrong_language"
+FLAG_UNTRANSLATED = "untranslated"
+FLAG_NUMBER_MISMATCH = "number_mismatch"
+FLAG_NAME_MISMATCH = "name_mismatch"
+FLAG_OMISSION = "omission"
+FLAG_ADDITION = "addition"
+#: every flag these checks can set, in report order
+CHECK_FLAGS = (
+    FLAG_WRONG_LANGUAGE,
+    FLAG_UNTRANSLATED,
+    FLAG_NUMBER_MISMATCH,
+    FLAG_NAME_MISMATCH,
+    FLAG_OMISSION,
+    FLAG_ADDITION,
+)
+#: source languages the checks know
+SOURCE_LANGS = ("fa", "ar")
+
+# Language.
+#: share of the output's letters in Arabic script from which it is (partly) not translated
+ARABIC_SHARE_UNTRANSLATED = 0.2
+#: share of letters in scripts other than Latin/Arabic from which the output is another language
+OTHER_SCRIPT_SHARE = 0.5
+#: character similarity of output and source (matching views) from which the output copies the source
+COPY_SIMILARITY = 0.6
+#: fewer letters than this in the source: nothing to translate (a number, a dateline), no language check
+MIN_SOURCE_LETTERS = 4
+#: a Latin-script output needs this many words before "not English" is trusted
+MIN_WORDS_OTHER_LATIN = 4
+
+# Numbers.
+#: Solar Hijri year + 621 or 622 = Gregorian year (Nowruz falls on 20/21 March)
+SOLAR_HIJRI_OFFSETS = (621, 622)
+#: lunar Hijri years are 354/355 days: Gregorian ~ H * 0.970224 + 621.5774 (one year either side accepted)
+LUNAR_YEAR_RATIO = 0.970224
+LUNAR_YEAR_OFFSET = 621.5774
+#: years of the Hijri calendars that are converted (both calendars are in their 14th/15th century now)
+HIJRI_YEAR_MIN, HIJRI_YEAR_MAX = 1250, 1500
+#: relative tolerance when comparing values ("2.5 million" = 2,500,000)
+VALUE_TOLERANCE = 1e-6
+#: unmatched values up to this are not reported ("a man" = یک مرد, Arabic duals = "two", "No.1")
+MAX_IGNORED_VALUE = 2
+#: numbers written only in words are reported when unmatched from this value ("two million", "سه هزار")
+MIN_SALIENT_WORD_NUMBER = 1000
+#: times are compared as minutes on a 12-hour clock shifted by this, so they never equal a count
+TIME_OFFSET = 1_000_000
+MINUTES_PER_HOUR = 60
+HALF_DAY_HOURS = 12
+MINUTES_HALF_DAY = HALF_DAY_HOURS * MINUTES_PER_HOUR
+#: imperial unit (after a number of the output) -> metric factors: translators convert units
+UNIT_FACTORS = {
+    "mile": (1.609344,), "mph": (1.609344,), "pound": (0.45359237,), "lb": (0.45359237,),
+    "inch": (25.4, 2.54), "foot": (0.3048, 30.48), "feet": (0.3048, 30.48), "ft": (0.3048,),
+    "yard": (0.9144,), "acre": (0.404686, 4046.86), "gallon": (3.78541,), "ounce": (28.3495,),
+}
+_UNIT_RE = re.compile(r"\s*-?\s*(mile|mph|pound|lb|inch|foot|feet|ft|yard|acre|gallon|ounce|degrees? f|°f)",
+                      re.IGNORECASE)
+#: relative tolerance of a rounded unit conversion
+UNIT_TOLERANCE = 0.06
+FAHRENHEIT_ZERO, FAHRENHEIT_SCALE = 32.0, 5.0 / 9.0
+
+# Names.
+#: name_similarity from which an output word counts as the counterpart of a source name
+NAME_MATCH = 0.75
+#: name_similarity from which a source word is taken for a name of the document's English
+NAME_CANDIDATE = 0.9
+#: shortest consonant skeleton that identifies a name by similarity (shorter ones collide with ordinary
+#: words: کرد); a shorter one, down to MIN_SHORT_SKELETON, must equal the name's and be written with a long
+#: vowel letter, as transliterated foreign names are (ويلز, كيم, جونس) and most short native words are not
+MIN_SKELETON = 4
+MIN_SHORT_SKELETON = 2
+_LONG_VOWELS = frozenset("اآویيى")
+#: ... and be rarer than this Zipf frequency (wordfreq: log10 per billion words) in the source language,
+#: since كان, قال, بود, بین have vowel letters and short skeletons too (names: كيم 4.6, چین 5.4); a short
+#: word without a long vowel letter must be rarer still (ولز 4.2, برت 4.2; کرد "did" 6.4)
+MAX_SHORT_NAME_ZIPF = 5.5
+MAX_SHORT_NO_VOWEL_ZIPF = 4.5
+#: an English name this frequent as an English word is an ordinary word in a name ("White House"): its
+#: source counterpart (البيضاء "white") is left out
+MAX_ENGLISH_NAME_ZIPF = 5.4
+#: shortest capitalised output word accepted as the short form of a Latin source name ("Livi")
+MIN_SHORT_FORM = 3
+#: a line with more capitalised words than this share is in title case: its capitals say nothing
+TITLE_CASE_SHARE = 0.6
+
+# Length.
+#: fewer letters than this on either side: the length ratio is noise, no omission/addition check
+MIN_LENGTH_LETTERS = 20
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One failed check: its flag and a short reason an analyst can read."""
+
+    flag: str
+    detail: str
+
+
+def _letters(text: str) -> int:
+    """Letters and digits: the length measure of the length model (spaces and punctuation vary)."""
+    return sum(ch.isalpha() or ch.isdigit() for ch in text)
+
+
+def _script_counts(text: str) -> tuple[int, int, int]:
+    """(Arabic-script, Latin, other) letters."""
+    arabic = latin = other = 0
+    for ch in text:
+        if not ch.isalpha():
+            continue
+        o = ord(ch)
+        if 0x0600 <= o <= 0x06FF or 0x0750 <= o <= 0x077F or 0x08A0 <= o <= 0x08FF or 0xFB50 <= o <= 0xFEFF:
+            arabic += 1
+        elif o < 0x250 or 0x1E00 <= o <= 0x1EFF:
+            latin += 1
+        else:
+            other += 1
+    return arabic, latin, other
+
+
+def check_language(source: str, output: str, src_lang: str) -> list[Finding]:
+    """``untranslated`` / ``wrong_language`` findings for one output.
+
+    Untranslated: empty output, output that copies the source (character similarity of the matching
+    views), or output with a sizeable share of Arabic-script letters in the source's language (or in no
+    clear language). Wrong language: Arabic-script output in the other of fa/ar, output mostly in
+    another script (Cyrillic, CJK ...), or Latin-script text that langid reads as not English.
+    """
+    if sum(ch.isalpha() for ch in source) < MIN_SOURCE_LETTERS:
+        return []
+    if not output.strip():
+        return [Finding(FLAG_UNTRANSLATED, "empty output")]
+    similarity = SequenceMatcher(None, matching_view(source).text, matching_view(output).text,
+                                 autojunk=False).ratio()
+    if similarity >= COPY_SIMILARITY:
+        return [Finding(FLAG_UNTRANSLATED, f"output copies the source ({similarity:.0%} alike)")]
+    arabic, latin, other = _script_counts(output)
+    letters = arabic + latin + other
+    if letters == 0:
+        return []
+    if arabic / letters >= ARABIC_SHARE_UNTRANSLATED:
+        guess = guess_language(output)
+        if guess.lang in SOURCE_LANGS and guess.lang != src_lang and not guess.uncertain:
+            return [Finding(FLAG_WRONG_LANGUAGE, f"output is in {guess.lang}, source in {src_lang}")]
+        return [Finding(FLAG_UNTRANSLATED, f"{arabic / letters:.0%} of the output is in Arabic script")]
+    if other / letters >= OTHER_SCRIPT_SHARE:
+        return [Finding(FLAG_WRONG_LANGUAGE, "output is mostly in a script that is neither Latin nor Arabic")]
+    guess = guess_language(output)
+    if guess.lang == "other" and guess.words >= MIN_WORDS_OTHER_LATIN and not guess.uncertain:
+        return [Finding(FLAG_WRONG_LANGUAGE, "output is not English")]
+    return []
+
+
+# Numbers.
+
+
+def _is_word_number(m: NumberMention) -> bool:
+    return not any(ch.isdigit() for ch in m.text)
+
+
+def _salient(m: NumberMention) -> bool:
+    """Whether a mention left unmatched is worth a flag.
+
+    Not: values up to two (articles, "a man" for یک مرد, Arabic duals, "No.1"), numbers written only as
+    words below a thousand (translators write them either way, or not at all: "foursomes"), decades
+    ("the 1980s" is a word in Persian/Arabic), and digit runs that start with 0 (phone numbers, codes).
+    """
+    if m.kind in ("time", "score"):
+        return True
+    if m.kind == "ordinal":  # "19th-century" is a word in Persian/Arabic (القرن التاسع عشر)
+        return False
+    if m.value <= MAX_IGNORED_VALUE:
+        return False
+    if _is_word_number(m):
+        return m.value >= MIN_SALIENT_WORD_NUMBER
+    if m.kind == "year" and m.text.endswith("s"):
+        return False
+    return not (m.text[:1] in "0۰٠" and len(m.text) > 2)
+
+
+def _year_variants(value: float) -> set[float]:
+    """A value, and if it can be a Hijri year, the Gregorian years it may become."""
+    out = {value}
+    if value == int(value) and HIJRI_YEAR_MIN <= value <= HIJRI_YEAR_MAX:
+        out |= {value + off for off in SOLAR_HIJRI_OFFSETS}
+        lunar = math.floor(value * LUNAR_YEAR_RATIO + LUNAR_YEAR_OFFSET)
+        out |= {float(lunar - 1), float(lunar), float(lunar + 1)}
+    return out
+
+
+def _atoms(m: NumberMention) -> list[set[float]]:
+    """The values a mention must find on the other side: a score is its two sides, a year its variants."""
+    if m.kind == "score":
+        return [{float(side)} for side in score_sides(m)]
+    if m.kind == "time":  # also as hours.minutes: "7.55 صباحا" is read as a decimal
+        hours, minutes = divmod(int(m.value) % MINUTES_HALF_DAY, MINUTES_PER_HOUR)
+        return [{m.value % MINUTES_HALF_DAY + TIME_OFFSET, hours + minutes / 100,
+                 hours + HALF_DAY_HOURS + minutes / 100}]
+    return [_year_variants(m.value)]
+
+
+def _same(a: float, b: float) -> bool:
+    return abs(a - b) <= VALUE_TOLERANCE * max(1.0, abs(a), abs(b))
+
+
+def _unit_after(output: str, m: NumberMention) -> str | None:
+    """The imperial unit written right after an output number ("550 pound", "85 miles"), lower case."""
+    found = _UNIT_RE.match(output, m.end)
+    return found.group(1).lower() if found else None
+
+
+def _converted(src: float, out: float, unit: str | None) -> bool:
+    """Whether ``src`` is ``out`` converted from the imperial ``unit`` that follows it in the output."""
+    if unit is None or src <= 0 or out <= 0 or src >= TIME_OFFSET or out >= TIME_OFFSET:
+        return False
+    if unit.endswith("f"):
+        return abs(src - (out - FAHRENHEIT_ZERO) * FAHRENHEIT_SCALE) <= 1
+    return any(abs(src / (out * factor) - 1) <= UNIT_TOLERANCE for factor in UNIT_FACTORS.get(unit, ()))
+
+
+def _match(
+    src_atoms: list[tuple[NumberMention, set[float]]],
+    out_atoms: list[tuple[NumberMention, set[float]]],
+    same: Callable[[float, float, NumberMention], bool],
+    used: list[bool],
+) -> list[tuple[NumberMention, set[float]]]:
+    """Pair each source atom with an unused output atom under ``same``; return the unpaired ones."""
+    left = []
+    for m, allowed in src_atoms:
+        for k, (out_m, other) in enumerate(out_atoms):
+            if not used[k] and any(same(x, y, out_m) for x in allowed for y in other):
+                used[k] = True
+                break
+        else:
+            left.append((m, allowed))
+    return left
+
+
+def compare_numbers(source: str, output: str, src_lang: str) -> list[Finding]:
+    """``number_mismatch`` when a source number is missing from the output or the output adds one.
+
+    Numbers match by value whatever their form (digits in any script, words, scale words, separators);
+    a score "3-2" needs both 3 and 2; a time compares on a 12-hour clock. Calendars: a Solar Hijri year
+    (1250-1500) in the source also matches its Gregorian year (+621 or +622, as Nowruz falls in March),
+    and a lunar Hijri year matches the Gregorian years it overlaps (H * 0.970224 + 621.58, +-1); the
+    reverse is not needed, as the output is English. A value converted from miles, pounds, inches, feet,
+    yards or Fahrenheit (6 %) matches too. Only salient numbers are reported when unmatched (`_salient`).
+    Day numbers of dates are compared like any number, so a Solar Hijri date converted to a Gregorian
+    one in the output is flagged: the check cannot tell a converted day from a changed one.
+    """
+    # digits before words, so that یک ("a") does not take the 1 of a score "1-0"
+    src_mentions = sorted(extract_numbers(source, src_lang), key=_is_word_number)
+    src_atoms = [(m, a) for m in src_mentions for a in _atoms(m)]
+    out_atoms = [(m, a) for m in extract_numbers(output, "en") for a in _atoms(m)]
+    used = [False] * len(out_atoms)
+    left = _match(src_atoms, out_atoms, lambda x, y, m: _same(x, y), used)
+    left = _match(left, out_atoms, lambda x, y, m: _converted(x, y, _unit_after(output, m)), used)
+    missing = [m.text for m, _ in left if _salient(m)]
+    added = [m.text for (m, _), u in zip(out_atoms, used, strict=True) if not u and _salient(m)]
+    if not missing and not added:
+        return []
+    parts = []
+    if missing:
+        parts.append(f"source {', '.join(dict.fromkeys(missing))} not in output")
+    if added:
+        parts.append(f"output {', '.join(dict.fromkeys(added))} not in source")
+    return [Finding(FLAG_NUMBER_MISMATCH, "; ".join(parts))]
+
+
+# Names.
+
+_EN_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’]*")
+_SRC_WORD_RE = re.compile(r"[^\W\d_]+")
+_SENTENCE_START_RE = re.compile(r"(?:^|[.!?:;\"“«(\-–—]\s*|['‘]\s*)$")
+#: one-letter Arabic prefixes (and, with, for, so, like), tried off a source word, and the article
+_AR_PREFIXES = ("و", "ب", "ل", "ف", "ک", "ك")
+_ARTICLE = "ال"
+
+
+def _translit() -> tuple[Callable[[str], str], Callable[[str, str], float]]:
+    """``(skeleton, name_similarity)`` from `hamta.text.translit`, or the small fallback below."""
+    try:
+        from hamta.text.translit import name_similarity, skeleton
+    except ImportError:  # the transliteration module is not in this tree: use the local fallback
+        return _fallback_skeleton, _fallback_similarity
+    return skeleton, name_similarity
+
+
+# A coarse consonant class per letter of both scripts (fallback only; hamta.text.translit is the real one).
+_FALLBACK_CLASSES = {
+    **dict.fromkeys("bpبپ", "B"), **dict.fromkeys("fvwفڤ", "F"), **dict.fromkeys("tdتطدض", "T"),
+    **dict.fromkeys("szcثسصزذظ", "S"), **dict.fromkeys("jچجژش", "J"), **dict.fromkeys("kqgxکكقگخغ", "K"),
+    **dict.fromkeys("lل", "L"), **dict.fromkeys("rر", "R"), **dict.fromkeys("mم", "M"),
+    **dict.fromkeys("nن", "N"), **dict.fromkeys("hحه", "H"),
+}
+_FALLBACK_DIGRAPHS = (("sh", "j"), ("ch", "j"), ("kh", "k"), ("gh", "k"), ("th", "t"), ("ph", "f"))
+
+
+def _fallback_skeleton(text: str) -> str:
+    words = []
+    for word in _SRC_WORD_RE.findall(text.lower()):
+        for digraph, letter in _FALLBACK_DIGRAPHS:
+            word = word.replace(digraph, letter)
+        out: list[str] = []
+        for c in (_FALLBACK_CLASSES.get(ch, "") for ch in word):
+            if c and (not out or out[-1] != c):
+                out.append(c)
+        words.append("".join(out))
+    return " ".join(w for w in words if w)
+
+
+def _fallback_similarity(a: str, b: str) -> float:
+    sa, sb = _fallback_skeleton(a), _fallback_skeleton(b)
+    if not sa or not sb:
+        return 0.0
+    return SequenceMatcher(None, sa, sb, autojunk=False).ratio()
+
+
+def english_names(text: str, *, initial: bool = False) -> list[str]:
+    """Capitalised words of an English text that are names: not in a title-case line, and not
+    sentence-initial unless ``initial`` (then the caller must weed out common words, see `document_names`).
+
+    Single words: a multi-word name is matched word by word, as transliterations split words differently
+    ("Abu Dhabi" / "ابوظبی").
+    """
+    words = list(_EN_WORD_RE.finditer(text))
+    capitalised = [w for w in words if w.group(0)[0].isupper()]
+    if len(words) > 2 and len(capitalised) > TITLE_CASE_SHARE * len(words):
+        return []
+    out = []
+    for w in capitalised:
+        if (not initial and _SENTENCE_START_RE.search(text[: w.start()])) or len(w.group(0)) == 1:
+            continue
+        out.append(w.group(0))
+    return out
+
+
+def document_names(outputs: Iterable[str]) -> list[str]:
+    """The names of a document's English translation: `english_names` of every output (sentence-initial
+    words too), less the words that also occur in lower case there ("The"/"the", "Senate"/"senate").
+    """
+    outputs = list(outputs)
+    lower = {w for text in outputs for w in _EN_WORD_RE.findall(text) if w[0].islower()}
+    names = (n for text in outputs for n in english_names(text, initial=True))
+    return [n for n in dict.fromkeys(names) if n.lower() not in lower]
+
+
+def _source_variants(word: str) -> list[str]:
+    """A source word and the word without a clitic prefix or the article (وترامب -> ترامب)."""
+    out = [word]
+    if word.startswith(_ARTICLE) and len(word) > len(_ARTICLE) + 2:
+        out.append(word[len(_ARTICLE) :])
+    if word[:1] in _AR_PREFIXES and len(word) > len(_ARTICLE) + 1:
+        out.append(word[1:])
+        if word[1:].startswith(_ARTICLE):
+            out.append(word[1 + len(_ARTICLE) :])
+    return out
+
+
+def _best(word: str, candidates: Iterable[str], similarity: Callable[[str, str], float]) -> float:
+    return max((similarity(v, c) for v in _source_variants(word) for c in candidates), default=0.0)
+
+
+@cache
+def _zipf(word: str, lang: str) -> float | None:
+    """Zipf frequency of a word from `wordfreq` (None when wordfreq is not installed)."""
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:
+        return None
+    return zipf_frequency(word, lang)
+
+
+def _is_candidate(word: str, names: Sequence[str], skeleton: Callable[[str], str],
+                  similarity: Callable[[str, str], float], lang: str | None) -> bool:
+    """Whether a source word transliterates to one of the document's names (see MIN_SKELETON)."""
+    own = skeleton(word).replace(" ", "")
+    if len(own) >= MIN_SKELETON:
+        return _best(word, names, similarity) >= NAME_CANDIDATE
+    if len(own) < MIN_SHORT_SKELETON or lang is None:
+        return False
+    zipf = _zipf(word, lang)
+    limit = MAX_SHORT_NAME_ZIPF if _LONG_VOWELS & set(word[1:]) else MAX_SHORT_NO_VOWEL_ZIPF
+    if zipf is None or zipf >= limit:
+        return False
+    variants = {skeleton(v).replace(" ", "") for v in _source_variants(word)}
+    return any(skeleton(n).replace(" ", "") in variants for n in names)
+
+
+def _bare(skel: str) -> str:
+    """A skeleton without spaces and y-glides (ی writes the y of یانگ, English hides it in "Pyongyang")."""
+    return skel.replace(" ", "").replace("Y", "")
+
+
+def _has_counterpart(word: str, out_words: Sequence[str], skeleton: Callable[[str], str],
+                     similarity: Callable[[str, str], float]) -> bool:
+    """Some output word transliterates to ``word``, contains it (پیونگ یانگ / Pyongyang), or shares all
+    but its last consonant (ولز / Welsh: demonyms)."""
+    if _best(word, out_words, similarity) >= NAME_MATCH:
+        return True
+    out_skeletons = [_bare(skeleton(w)) for w in out_words]
+    for variant in _source_variants(word):
+        sk = _bare(skeleton(variant))
+        if any(sk in o or (len(sk) > 2 and o.startswith(sk[:-1]) and len(o) <= len(sk) + 1)
+               for o in out_skeletons if o):
+            return True
+    return False
+
+
+def source_names(pairs: Sequence[tuple[str, str]], src_lang: str | None = None) -> set[str]:
+    """The source words of a document that are names, learnt from the document itself.
+
+    A Persian/Arabic word is a name when, in some (source, output) pair of the document, it transliterates
+    to a name of that pair's output (a capitalised word that the document never writes in lower case, see
+    `document_names`). So a name dropped from one sentence's output is still known from the sentences
+    around it, and an ordinary word is not taken for a name by a chance likeness with some name of another
+    sentence.
+    """
+    known = set(document_names(output for _, output in pairs))
+    out: set[str] = set()
+    for source, output in pairs:
+        names = tuple(n for n in dict.fromkeys(english_names(output, initial=True))
+                      if n in known and (_zipf(n.lower(), "en") or 0.0) < MAX_ENGLISH_NAME_ZIPF)
+        if names:
+            out |= _pair_names(source, names, src_lang)
+    return out
+
+
+@lru_cache(maxsize=2**16)
+def _pair_names(source: str, names: tuple[str, ...], src_lang: str | None) -> frozenset[str]:
+    """The words of one source sentence that transliterate to one of ``names`` (of its own output)."""
+    skeleton, similarity = _translit()
+    names = tuple(n for n in names if len(skeleton(n).replace(" ", "")) >= MIN_SHORT_SKELETON)
+    return frozenset(word for word in dict.fromkeys(_SRC_WORD_RE.findall(source))
+                     if not word.isascii() and _is_candidate(word, names, skeleton, similarity, src_lang))
+
+
+def compare_names(source: str, output: str, known: Collection[str] = ()) -> list[Finding]:
+    """``name_mismatch`` when a name of the source has no counterpart in the output.
+
+    Names of the source come from the text: capitalised Latin-script words in the source (acronyms,
+    brands), and the Persian/Arabic words of ``known``, the document's names (`source_names`). A source
+    name is matched when the output has it (Latin) or some output word transliterates to it
+    (`hamta.text.translit.name_similarity` >= NAME_MATCH, or containment; see `_has_counterpart`).
+    """
+    skeleton, similarity = _translit()
+    out_words = _EN_WORD_RE.findall(output)
+    out_plain = matching_view(output).text.replace(".", "")
+    missing: list[str] = []
+    for word in dict.fromkeys(_SRC_WORD_RE.findall(source)):
+        if word.isascii():
+            lower = word.lower()
+            short_form = any(w[0].isupper() and len(w) >= MIN_SHORT_FORM and lower.startswith(w.lower())
+                             for w in out_words)  # "Livi" for Livingston
+            found = short_form or re.search(rf"\b{re.escape(lower)}", out_plain)
+            if len(word) > 1 and word[0].isupper() and not found:
+                missing.append(word)
+        elif word in known and not _has_counterpart(word, out_words, skeleton, similarity):
+            missing.append(word)
+    if not missing:
+        return []
+    return [Finding(FLAG_NAME_MISMATCH, f"source name(s) {', '.join(missing)} not in output")]
+
+
+# Length.
+
+
+@dataclass(frozen=True)
+class LengthModel:
+    """Log length ratio (output letters / source letters) of human translations of one language pair.
+
+    The spread shrinks with length: ``sd(n) = sqrt(var_floor + var_per_letter / n)`` for a source of
+    ``n`` letters. A ratio more than ``z_omission`` sd below ``median`` is an omission, more than
+    ``z_addition`` sd above, an addition.
+    """
+
+    median: float
+    var_floor: float
+    var_per_letter: float
+    z_omission: float
+    z_addition: float
+
+    def z(self, source_letters: int, output_letters: int) -> float:
+        """How many sd the output's length is from the usual one."""
+        sd = math.sqrt(self.var_floor + self.var_per_letter / max(source_letters, 1))
+        return (math.log(max(output_letters, 1) / max(source_letters, 1)) - self.median) / sd
+
+
+@cache
+def length_model(src_lang: str) -> LengthModel | None:
+    """The fitted length model of ``src_lang``->en from ``hamta/data/length_ratio.json`` (None if absent)."""
+    text = resources.files("hamta").joinpath("data/length_ratio.json").read_text(encoding="utf-8")
+    pair = json.loads(text).get("pairs", {}).get(f"{src_lang}-en")
+    if pair is None:
+        return None
+    return LengthModel(**{f.name: float(pair[f.name]) for f in fields(LengthModel)})
+
+
+def check_length(source: str, output: str, src_lang: str, model: LengthModel | None = None) -> list[Finding]:
+    """``omission`` / ``addition`` when the output's length is an outlier for the language pair."""
+    model = model or length_model(src_lang)
+    n_src, n_out = _letters(source), _letters(output)
+    if model is None or n_src < MIN_LENGTH_LETTERS:
+        return []
+    z = model.z(n_src, n_out)
+    if z <= -model.z_omission:
+        return [Finding(FLAG_OMISSION, f"output {-z:.1f} sd shorter than usual for {src_lang}-en")]
+    if z >= model.z_addition:
+        return [Finding(FLAG_ADDITION, f"output {z:.1f} sd longer than usual for {src_lang}-en")]
+    return []
+
+
+# All checks.
+
+
+def check_translation(
+    source: str, output: str, src_lang: str, *, names: Collection[str] = ()
+) -> list[Finding]:
+    """Every check on one (source, output) pair; ``names``: the source names of its document
+    (`source_names`).
+
+    When the output is not English (untranslated or wrong language) the other checks are skipped: their
+    findings would only restate that one.
+    """
+    if src_lang not in SOURCE_LANGS:
+        raise ValueError(f"unknown source language {src_lang!r}; expected fa or ar")
+    language = check_language(source, output, src_lang)
+    if language:
+        return language
+    return [
+        *compare_numbers(source, output, src_lang),
+        *compare_names(source, output, names),
+        *check_length(source, output, src_lang),
+    ]
+
+
+def check_pairs(
+    pairs: Sequence[tuple[str, str]], src_lang: str | Sequence[str], *, docs: Sequence[str] | None = None
+) -> list[list[Finding]]:
+    """`check_translation` for many pairs; the names come from each document's (``docs``) pairs.
+
+    ``src_lang``: one language for all pairs, or one per pair. Without ``docs`` all pairs are one document.
+    """
+    langs = [src_lang] * len(pairs) if isinstance(src_lang, str) else list(src_lang)
+    doc_ids = list(docs) if docs is not None else [""] * len(pairs)
+    if len(langs) != len(pairs) or len(doc_ids) != len(pairs):
+        raise ValueError("src_lang and docs must give one entry per pair")
+    by_doc: dict[str, list[int]] = {}
+    for k, doc in enumerate(doc_ids):
+        by_doc.setdefault(doc, []).append(k)
+    inventory = {doc: source_names([pairs[k] for k in ks], langs[ks[0]]) for doc, ks in by_doc.items()}
+    return [
+        check_translation(source, output, lang, names=inventory[doc])
+        for (source, output), lang, doc in zip(pairs, langs, doc_ids, strict=True)
+    ]
+
+
+def flag_records(records: Sequence[Any]) -> list[Any]:
+    """Records (`hamta.records.Sentence`) with the check flags added to ``flags``; names per document.
+
+    Records without a translation, boilerplate, or not in fa/ar are returned unchanged.
+    """
+    from dataclasses import replace
+
+    todo = [k for k, r in enumerate(records)
+            if r.en is not None and not r.boilerplate and r.lang in SOURCE_LANGS]
+    findings = check_pairs([(records[k].text, records[k].en) for k in todo], [records[k].lang for k in todo],
+                           docs=[records[k].doc for k in todo])
+    out = list(records)
+    for k, fs in zip(todo, findings, strict=True):
+        new = [f.flag for f in fs if f.flag not in out[k].flags]
+        if new:
+            out[k] = replace(out[k], flags=tuple(out[k].flags) + tuple(dict.fromkeys(new)))
+    return out
