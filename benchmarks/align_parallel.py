@@ -95,8 +95,10 @@ def main(argv=None) -> int:
         with_mt = [r for r in results if r[0].group.endswith("/mt")]
         print(_score_row("suite, with a translation", with_mt))
         print(_score_row("suite, without", [r for r in results if r[0].group.endswith("/none")]))
-        print(f"\n(Text+Berg: {tb_secs:.1f} s for both; suite: {suite_secs:.1f} s for {len(results)} documents)")
-        print("\nPer gold bead shape (suite, all groups): found exactly / gold, and predicted beads of the shape")
+        print(
+            f"\n(Text+Berg: {tb_secs:.1f} s for both; suite: {suite_secs:.1f} s for {len(results)} documents)"
+        )
+        print("\nPer gold bead shape (suite, all groups): gold beads found exactly, and predicted beads")
         print("| shape | gold | found | recall | predicted |")
         print("| --- | --- | --- | --- | --- |")
         for shape, (n_gold, found, n_pred) in by_shape(results).items():
@@ -111,7 +113,9 @@ def main(argv=None) -> int:
         return 0
     data = args.shared / "data" / "textberg-dev"
     case = tb[0][0]
-    print("\n| sentences (src x tgt) | seconds (Google translation) | strict F1 | seconds (none) | strict F1 |")
+    print(
+        "\n| sentences (src x tgt) | seconds (Google translation) | strict F1 | seconds (none) | strict F1 |"
+    )
     print("| --- | --- | --- | --- | --- |")
     for size in args.sizes:
         l_src, l_tgt, l_trans, l_gold = synthesize(case.src, case.tgt, case.src_trans, case.gold, size)

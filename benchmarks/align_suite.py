@@ -282,9 +282,7 @@ def pooled(results: list[tuple[Case, list[Bead]]]) -> AlignmentScores:
     s_off = t_off = 0
     for case, pred in results:
         for beads, out in ((case.gold, gold_all), (pred, pred_all)):
-            out.extend(
-                Bead(tuple(i + s_off for i in b.src), tuple(j + t_off for j in b.tgt)) for b in beads
-            )
+            out.extend(Bead(tuple(i + s_off for i in b.src), tuple(j + t_off for j in b.tgt)) for b in beads)
         s_off += len(case.src)
         t_off += len(case.tgt)
     return score_beads(gold_all, pred_all)
