@@ -26,7 +26,7 @@ import json
 import logging
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -295,7 +295,7 @@ def _dp(
 
     # Dot products of source sentence a with target sentences b in a window around the band:
     # D[a, w] = src[a] . tgt[dlo[a] + w].
-    key = (lo.tobytes(), width)
+    key = (lo.tobytes(), width, params.max_bead)
     if cache is not None and cache.get("key") == key:  # the second pass at one level reuses the products
         dlo, dwidth, dots, cum, norm_s, norm_t, base_s, base_t = cache["data"]
     else:
@@ -317,12 +317,12 @@ def _dp(
         + np.diff(base_t)[d_cols] / np.sqrt(norm_t[1, d_cols + 1])
     )
     s11 = np.where(d_ok, s11, np.nan)
-    if cache is not None and "levels" in cache:
-        levels = cache["levels"]
+    if cache is not None and ("levels", params.max_bead) in cache:
+        levels = cache["levels", params.max_bead]
     else:
         levels = _unrelated_levels(src, tgt, shapes, norm_s, norm_t, base_s, base_t)
         if cache is not None:
-            cache["levels"] = levels
+            cache["levels", params.max_bead] = levels
     sim_lo = levels.get((1, 1), float(np.nanmedian(s11)))
     # "Best match" level: the median of the min(n, m) highest 1-1 scores in the band (about one per
     # sentence); unlike row maxima, this barely depends on how wide the band is.
@@ -483,24 +483,38 @@ def _coarsen_side(side: _Side, factor: int) -> _Side:
     return _Side(side.vectors.coarsen(factor), np.bincount(groups, weights=side.lengths))
 
 
-def _align_level(src: _Side, tgt: _Side, params: AlignParams, ratio: float, depth: int = 0, progress=None):
-    """Align at this resolution; returns (beads, length variance). `progress` counts the finest rows."""
+def _align_level(
+    src: _Side,
+    tgt: _Side,
+    params: AlignParams,
+    ratio: float,
+    depth: int = 0,
+    progress=None,
+    memo: dict | None = None,
+):
+    """Align at this resolution; returns (beads, length variance). `progress` counts the finest rows.
+
+    `memo` keeps each level's products between calls on the same documents (settings that leave the band
+    unchanged reuse them: fitting constants aligns the same documents hundreds of times).
+    """
+    memo = {} if memo is None else memo
     n, m = len(src.lengths), len(tgt.lengths)
     if n * m <= params.full_dp_cells or min(n, m) < 8:
         lo, width = _full_band(n, m)
-        cache: dict = {}
+        cache = memo.setdefault(depth, {})
         first = _dp(src, tgt, lo, width, params, ratio, 6.8 * ratio, cache)
         var = _estimate_variance(first, src, tgt, ratio)
         log.debug("level %d: full DP %dx%d, length variance %.2f", depth, n, m, var)
         return _dp(src, tgt, lo, width, params, ratio, var, cache, progress if depth == 0 else None), var
     factor = 2
-    coarse, var = _align_level(
-        _coarsen_side(src, factor), _coarsen_side(tgt, factor), params, ratio, depth + 1
-    )
+    coarse_sides = memo.get(("sides", depth))
+    if coarse_sides is None:
+        coarse_sides = memo["sides", depth] = (_coarsen_side(src, factor), _coarsen_side(tgt, factor))
+    coarse, var = _align_level(*coarse_sides, params, ratio, depth + 1, memo=memo)
     lo, width = _project_band(coarse, factor, n, m, params.buffer)
     log.debug("level %d: banded DP %dx%d, band width %d", depth, n, m, width)
     # The length variance of sentences is not that of blocks: re-estimate it from a first pass here.
-    cache = {}
+    cache = memo.setdefault(depth, {})
     first = _dp(src, tgt, lo, width, params, ratio, var, cache)
     var = _estimate_variance(first, src, tgt, ratio)
     return _dp(src, tgt, lo, width, params, ratio, var, cache, progress if depth == 0 else None), var
@@ -551,6 +565,7 @@ class PreparedPair:
     src: _Side
     tgt: _Side
     ratio: float  # target characters per source character
+    memo: dict = field(default_factory=dict, compare=False, repr=False)  # products reused between runs
 
 
 def prepare_pair(
@@ -588,7 +603,7 @@ def align_prepared(
 
     n = len(pair.src.lengths)
     with tqdm(total=n + 1, desc="aligning", unit="sent", disable=not show_progress) as bar:
-        spans, _ = _align_level(pair.src, pair.tgt, params, pair.ratio, progress=bar)
+        spans, _ = _align_level(pair.src, pair.tgt, params, pair.ratio, progress=bar, memo=pair.memo)
     return [Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), score) for i0, i1, j0, j1, score in spans]
 
 
