@@ -138,11 +138,44 @@ class SparseVectors(SentenceVectors):
         local = np.repeat(np.arange(r1 - r0), np.diff(self.indptr[r0 : r1 + 1]))
         return local, self.indices[a:b], self.data[a:b]
 
+    def _csr(self, n_feat: int):
+        from scipy.sparse import csr_matrix
+
+        return csr_matrix(
+            (self.data.astype(np.float64), self.indices, self.indptr), shape=(len(self), n_feat)
+        )
+
+    def _dot_band_scipy(self, other: SparseVectors, lo: np.ndarray, width: int) -> np.ndarray:
+        """The band from sparse block products (scipy): what the numpy path does, several times faster."""
+        n, m = len(self), len(other)
+        n_feat = int(max(self.indices.max(initial=0), other.indices.max(initial=0))) + 1
+        mat_a, mat_b = self._csr(n_feat), other._csr(n_feat)
+        out = np.zeros((n, width), dtype=np.float64)
+        block = self._ROW_BLOCK * 4
+        for r0 in range(0, n, block):
+            r1 = min(n, r0 + block)
+            c0 = int(max(0, min(lo[r0], m)))
+            c1 = int(max(c0, min(m, lo[r1 - 1] + width)))
+            if c1 <= c0:
+                continue
+            prod = (mat_a[r0:r1] @ mat_b[c0:c1].T).toarray()
+            cols = lo[r0:r1, None] - c0 + np.arange(width)[None, :]
+            valid = (cols >= 0) & (cols < c1 - c0)
+            rows = np.broadcast_to(np.arange(r1 - r0)[:, None], cols.shape)
+            vals = np.zeros(cols.shape)
+            vals[valid] = prod[rows[valid], cols[valid]]
+            out[r0:r1] = vals
+        return out
+
     def dot_band(self, other: SentenceVectors, lo: np.ndarray, width: int) -> np.ndarray:
         if not isinstance(other, SparseVectors):
             raise TypeError("dot_band: both sides must be SparseVectors")
         lo = np.asarray(lo, dtype=np.int64)
         n, m = len(self), len(other)
+        try:
+            return self._dot_band_scipy(other, lo, width)
+        except ImportError:  # scipy is optional: the numpy path below gives the same numbers
+            pass
         out = np.zeros((n, width), dtype=np.float64)
         for r0 in range(0, n, self._ROW_BLOCK):
             r1 = min(n, r0 + self._ROW_BLOCK)
