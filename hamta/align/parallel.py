@@ -7,17 +7,22 @@ document length. Bead costs combine
 
 * the similarity of the two spans (cosine of summed sentence vectors from a pluggable `Similarity`),
   minus a margin against each span's similarity to an average sentence of the other side (Vecalign's
-  normalisation, which stops "hub" sentences from matching everything), and calibrated per document
-  so that 0 is the level of unrelated pairs and 1 the level of typical best matches: the same costs
-  then work with a good translation, a poor one, or none at all;
+  normalisation, which stops "hub" sentences from matching everything), calibrated per document *and per
+  bead shape*: 0 is the median similarity of unrelated spans of the same shape (so a 2-2 bead gains
+  nothing from having more words than a 1-1 bead), 1 the level of typical best 1-1 matches; the same
+  costs then work with a good translation, a poor one, or none at all;
 * a Gale-Church length prior whose ratio and variance are estimated from the documents themselves
   (the variance from a first pass at each level);
 * a penalty for each sentence beyond one per side (many-to-many beads need evidence) and a cost for a
   sentence left unaligned; both bead weights and skip costs blend sentence counts with text length, so
-  a short caption is cheap to skip and a long sentence must match well.
+  a short caption is cheap to skip and a long sentence must match well. The skip cost also falls with
+  the sentence's best match (unaligned detection): page junk and sentences the other side dropped
+  match nothing better than chance and are left out instead of being absorbed into a neighbour.
 
-A translation is compared together with its original text (names and numbers the MT system mangled
-survive there). All kernels are pure numpy over fixed-width band arrays; see `_dp` for the indexing.
+The cost constants are fit on a development suite by benchmarks/fit_align.py and shipped in
+hamta/data/align_params.json. A translation is compared together with its original text (names and
+numbers the MT system mangled survive there); empty or untranslated MT lines fall back to the original
+alone. All kernels are numpy over fixed-width band arrays; see `_dp` for the indexing.
 """
 
 from __future__ import annotations
