@@ -140,7 +140,8 @@ def main(argv=None) -> int:
             "how": (
                 "benchmarks/fit_align.py --write: coordinate descent (steps x"
                 + ",".join(f"{s:g}" for s in STEPS)
-                + f", up to {ROUNDS} rounds) maximising the mean over groups of pooled strict F1 on"
+                + f", up to {ROUNDS} rounds, from {START}) maximising the mean over three families"
+                " (Text+Berg / suite with MT / suite without) of the mean pooled strict F1 of their groups:"
                 " Text+Berg dev (Google, Europarl; halves) and the generated NTREX dev suite"
                 f" (benchmarks/align_suite.py, seed {SEED}: fa-en, ar-en, fa-ar, with/without translation)"
             ),
