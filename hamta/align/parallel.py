@@ -412,9 +412,12 @@ def _dp(
             pick = np.argmin(cand, axis=0)
             best = cand[pick, offs]
             arg = np.where(np.isfinite(best), from_arr[pick], -1).astype(np.int16)
-        ins = pskip_t[np.minimum(lo[i] + offs, m)]
+        # Relative to the row's first cell: on long documents the prefix sums are large, and rounding in
+        # (best - ins) + ins must not fake an insertion into the first cell (it has no cell to its left).
+        ins = pskip_t[np.minimum(lo[i] + offs, m)] - pskip_t[min(lo[i], m)]
         scan = np.minimum.accumulate(best - ins) + ins
-        use_ins = scan < best - 1e-12
+        use_ins = scan < best - np.where(np.isfinite(best), 1e-9 * (1.0 + np.abs(best)), 0.0)
+        use_ins[0] = False
         best = np.where(use_ins, scan, best)
         arg[use_ins] = ins_t
         best[lo[i] + offs > m] = np.inf
