@@ -38,7 +38,7 @@ FITTED = {
 #: fixed so that the fit does not depend on what the data file holds now
 START = {"skip_cost": 1.4, "skip_floor": 0.3, "merge_cost": 0.55, "length_weight": 0.15, "text_share": 0.3}
 STEPS = (0.5, 0.7, 1.4, 2.0)
-ROUNDS = 1
+ROUNDS = 3
 OUT = Path(__file__).resolve().parents[1] / "hamta" / "data" / "align_params.json"
 
 
