@@ -1,11 +1,13 @@
-"""Benchmark of `hamta align` (parallel sentence alignment) on Text+Berg dev, plus a time curve.
+"""Benchmark of `hamta align` (parallel sentence alignment): Text+Berg dev, the generated suite, a time curve.
 
-Prints strict and lax P/R/F1 (Sennrich & Volk / Vecalign convention) of doc0.de -> doc0.fr with each
-machine translation of doc0.de and with no translation, then the time to align synthetic long documents
-of 1k / 5k / 10k sentences per side (random runs of the dev document's gold beads, concatenated, so the
-gold alignment of the long document is known too).
+Prints strict (and lax) P/R/F1 in the Sennrich & Volk / Vecalign convention: on Text+Berg dev with each
+machine translation; on the generated NTREX suite (benchmarks/align_suite.py) per group (pair x with/without
+translation) pooled over its documents, per bead shape, and optionally per document; then the time to
+align long synthetic documents (random runs of the Text+Berg gold beads, concatenated, so their gold
+alignment is known).
 
-    python benchmarks/align_parallel.py [--shared ../shared] [--sizes 1000 5000 10000] [--no-timing]
+    python benchmarks/align_parallel.py [--shared ../shared] [--per-doc] [--sizes 1000 5000 10000 50000]
+                                        [--no-timing] [--threads 2]
 """
 
 from __future__ import annotations
@@ -17,18 +19,20 @@ import sys
 import time
 from pathlib import Path
 
-from hamta.align.base import Bead
-from hamta.align.parallel import AlignParams, align_sentences
-from hamta.eval.align_metrics import read_beads, score_beads
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from align_suite import Case, by_shape, ntrex_cases, pooled, shared_default, textberg_cases  # noqa: E402
+
+from hamta.align.base import Bead  # noqa: E402
+from hamta.align.parallel import AlignParams, align_sentences  # noqa: E402
+from hamta.eval.align_metrics import score_beads  # noqa: E402
 
 
-def _shared_default() -> Path:
-    env = os.environ.get("HAMTA_SHARED")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "shared"
-
-
-def _lines(path: Path) -> list[str]:
-    return path.read_text(encoding="utf-8").splitlines()
+def run_cases(cases: list[Case], params: AlignParams | None = None) -> list[tuple[Case, list[Bead]]]:
+    return [
+        (c, align_sentences(c.src, c.tgt, src_trans=c.src_trans, tgt_trans=c.tgt_trans, params=params))
+        for c in cases
+    ]
 
 
 def synthesize(src, tgt, trans, gold, n_target, seed=0):
@@ -47,51 +51,83 @@ def synthesize(src, tgt, trans, gold, n_target, seed=0):
     return out_src, out_tgt, out_trans, out_gold
 
 
+def _score_row(name: str, results) -> str:
+    s = pooled(results)
+    return (
+        f"| {name} | {len(results)} | {s.n_gold} | {s.precision_strict:.3f} | {s.recall_strict:.3f} | "
+        f"**{s.f1_strict:.3f}** | {s.f1_lax:.3f} |"
+    )
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shared", type=Path, default=_shared_default())
-    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 5000, 10000])
+    parser.add_argument("--shared", type=Path, default=shared_default())
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 5000, 10000, 50000])
     parser.add_argument("--no-timing", action="store_true")
+    parser.add_argument("--no-suite", action="store_true")
+    parser.add_argument("--per-doc", action="store_true", help="also print every document's strict F1")
     args = parser.parse_args(argv)
-    data = args.shared / "data" / "textberg-dev"
-    if not data.is_dir():
-        print(f"missing {data}", file=sys.stderr)
+    if not (args.shared / "data" / "textberg-dev").is_dir():
+        print(f"missing {args.shared / 'data' / 'textberg-dev'}", file=sys.stderr)
         return 2
-    src, tgt = _lines(data / "doc0.de"), _lines(data / "doc0.fr")
-    gold = read_beads(data / "doc0.gold")
-    trans = {
-        "google": _lines(data / "doc0.google.fr"),
-        "europarl": _lines(data / "doc0.europarl.fr"),
-        "none": None,
-    }
     print(f"settings: {AlignParams().signature()}")
-    print("| translation | strict P | strict R | strict F1 | lax P | lax R | lax F1 | seconds |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
-    for name, tr in trans.items():
+    print()
+    header = "| group | documents | gold beads | strict P | strict R | strict F1 | lax F1 |"
+    print(header)
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    t0 = time.perf_counter()
+    tb = run_cases(textberg_cases(args.shared))
+    for case, pred in tb:
+        print(_score_row(case.group, [(case, pred)]), flush=True)
+    tb_secs = time.perf_counter() - t0
+    none = [Case("textberg/none", "textberg/none", -1, c.src, c.tgt, c.gold) for c, _ in tb[:1]]
+    print(_score_row("textberg/none", run_cases(none)), flush=True)
+    results: list[tuple[Case, list[Bead]]] = []
+    if not args.no_suite:
         t0 = time.perf_counter()
-        beads = align_sentences(src, tgt, src_trans=tr)
-        secs = time.perf_counter() - t0
-        s = score_beads(gold, beads)
+        results = run_cases(ntrex_cases(args.shared))
+        suite_secs = time.perf_counter() - t0
+        groups: dict[str, list] = {}
+        for case, pred in results:
+            groups.setdefault(case.group, []).append((case, pred))
+        for name, rows in groups.items():
+            print(_score_row(name, rows))
+        with_mt = [r for r in results if r[0].group.endswith("/mt")]
+        print(_score_row("suite, with a translation", with_mt))
+        print(_score_row("suite, without", [r for r in results if r[0].group.endswith("/none")]))
         print(
-            f"| {name} | {s.precision_strict:.3f} | {s.recall_strict:.3f} | {s.f1_strict:.3f} | "
-            f"{s.precision_lax:.3f} | {s.recall_lax:.3f} | {s.f1_lax:.3f} | {secs:.1f} |",
-            flush=True,
+            f"\n(Text+Berg: {tb_secs:.1f} s for both; suite: {suite_secs:.1f} s for {len(results)} documents)"
         )
+        print("\nPer gold bead shape (suite, all groups): gold beads found exactly, and predicted beads")
+        print("| shape | gold | found | recall | predicted |")
+        print("| --- | --- | --- | --- | --- |")
+        for shape, (n_gold, found, n_pred) in by_shape(results).items():
+            recall = f"{found / n_gold:.3f}" if n_gold else "-"
+            print(f"| {shape} | {n_gold} | {found} | {recall} | {n_pred} |")
+    if args.per_doc:
+        print("\n| document | strict F1 |")
+        print("| --- | --- |")
+        for case, pred in tb + results:
+            print(f"| {case.name} | {score_beads(case.gold, pred).f1_strict:.3f} |")
     if args.no_timing:
         return 0
-    print()
-    print("| sentences (src x tgt) | seconds (google) | strict F1 | seconds (no translation) | strict F1 |")
+    case = tb[0][0]
+    print(
+        "\n| sentences (src x tgt) | seconds (Google translation) | strict F1 | seconds (none) | strict F1 |"
+    )
     print("| --- | --- | --- | --- | --- |")
     for size in args.sizes:
-        l_src, l_tgt, l_trans, l_gold = synthesize(src, tgt, trans["google"], gold, size)
+        l_src, l_tgt, l_trans, l_gold = synthesize(case.src, case.tgt, case.src_trans, case.gold, size)
         row = [f"{len(l_src)} x {len(l_tgt)}"]
         for tr in (l_trans, None):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             beads = align_sentences(l_src, l_tgt, src_trans=tr)
-            row += [f"{time.perf_counter() - t0:.1f}", f"{score_beads(l_gold, beads).f1_strict:.3f}"]
+            secs = f"{time.perf_counter() - t0:.1f} / {time.process_time() - c0:.1f}"
+            row += [secs, f"{score_beads(l_gold, beads).f1_strict:.3f}"]
         print("| " + " | ".join(row) + " |", flush=True)
     return 0
 
 
 if __name__ == "__main__":
+    os.environ.setdefault("OMP_NUM_THREADS", "2")
     sys.exit(main())

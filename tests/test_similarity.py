@@ -145,3 +145,26 @@ def test_custom_dense_similarity_plugs_into_aligner():
     beads = align_sentences(src, tgt, similarity=Dictionary())
     assert [str(b) for b in beads] == ["[0]:[0]", "[1]:[1]", "[2]:[2]", "[3]:[3]"]
     assert all(b.score == pytest.approx(1.0) for b in beads)
+
+
+def test_sparse_band_products_same_with_and_without_scipy(monkeypatch):
+    import numpy as np
+
+    from hamta.align.similarity import LexicalSimilarity, SparseVectors
+
+    rng = np.random.default_rng(3)
+    words = [f"w{k}" for k in range(400)]
+    src = [" ".join(rng.choice(words, 9)) for _ in range(300)]
+    tgt = [" ".join(rng.choice(words, 7)) for _ in range(340)]
+    a, b = LexicalSimilarity().encode(src, tgt)
+    lo = np.minimum(np.arange(300) * 340 // 300, 300)
+    fast = a.dot_band(b, lo, 40)
+
+    def no_scipy(*_args, **_kwargs):
+        raise ImportError("scipy")
+
+    monkeypatch.setattr(SparseVectors, "_dot_band_scipy", no_scipy)
+    slow = a.dot_band(b, lo, 40)
+    assert fast.shape == slow.shape == (300, 40)
+    assert np.allclose(fast, slow, rtol=1e-5, atol=1e-3)
+    assert (fast > 0).mean() > 0.1  # not trivially all zero

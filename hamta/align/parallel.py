@@ -7,46 +7,85 @@ document length. Bead costs combine
 
 * the similarity of the two spans (cosine of summed sentence vectors from a pluggable `Similarity`),
   minus a margin against each span's similarity to an average sentence of the other side (Vecalign's
-  normalisation, which stops "hub" sentences from matching everything), and calibrated per document
-  so that 0 is the level of unrelated pairs and 1 the level of typical best matches: the same costs
-  then work with a good translation, a poor one, or none at all;
+  normalisation, which stops "hub" sentences from matching everything), calibrated per document *and per
+  bead shape*: 0 is the median similarity of unrelated spans of the same shape (so a 2-2 bead gains
+  nothing from having more words than a 1-1 bead), 1 the level of typical best 1-1 matches; the same
+  costs then work with a good translation, a poor one, or none at all;
 * a Gale-Church length prior whose ratio and variance are estimated from the documents themselves
   (the variance from a first pass at each level);
 * a penalty for each sentence beyond one per side (many-to-many beads need evidence) and a cost for a
   sentence left unaligned; both bead weights and skip costs blend sentence counts with text length, so
-  a short caption is cheap to skip and a long sentence must match well.
+  a short caption is cheap to skip and a long sentence must match well. The skip cost also falls with
+  the sentence's best match (unaligned detection): page junk and sentences the other side dropped
+  match nothing better than chance and are left out instead of being absorbed into a neighbour.
 
-A translation is compared together with its original text (names and numbers the MT system mangled
-survive there). All kernels are pure numpy over fixed-width band arrays; see `_dp` for the indexing.
+The cost constants are fit on a development suite by benchmarks/fit_align.py and shipped in
+hamta/data/align_params.json. A translation is compared together with its original text (names and
+numbers the MT system mangled survive there); empty or untranslated MT lines fall back to the original
+alone. All kernels are numpy over fixed-width band arrays; see `_dp` for the indexing.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from hamta.align.base import Bead
 from hamta.align.similarity import SentenceVectors, Similarity, resolve_similarity
 
-__all__ = ["align_sentences", "AlignParams", "bead_types", "DEFAULT_MAX_BEAD"]
+__all__ = [
+    "align_sentences",
+    "AlignParams",
+    "bead_types",
+    "DEFAULT_MAX_BEAD",
+    "MAX_BEAD_LIMIT",
+    "PreparedPair",
+    "prepare_pair",
+    "align_prepared",
+]
 
 log = logging.getLogger("hamta.align.parallel")
 
 #: largest bead, in sentences on both sides together: 5 covers 1-1 ... 1-4, 2-3, 3-2, 4-1.
 DEFAULT_MAX_BEAD = 5
+#: upper bound of max_bead: the bead shapes grow quadratically with it (MAX_BEAD_LIMIT = 20 is 192 shapes)
+#: and real alignments need far less; larger values would only make the DP crawl.
+MAX_BEAD_LIMIT = 20
+#: the fitted cost constants (benchmarks/fit_align.py writes it; see its "how" entry)
+PARAMS_RESOURCE = "align_params.json"
+
+
+def _fitted() -> dict[str, float]:
+    """The cost constants shipped in hamta/data (fit on the development suite by a script)."""
+    from importlib.resources import files
+
+    data = json.loads(files("hamta").joinpath("data", PARAMS_RESOURCE).read_text(encoding="utf-8"))
+    return {key: float(value) for key, value in data["params"].items()}
+
+
+_FIT = _fitted()
+
+
+def _max_bead_problem(max_bead: int) -> str:
+    if max_bead < 2:
+        return f"max_bead must be at least 2 (a 1-1 bead), got {max_bead}"
+    return f"max_bead must be at most {MAX_BEAD_LIMIT} (larger beads only slow the alignment), got {max_bead}"
 
 
 @dataclass(frozen=True)
 class AlignParams:
-    """Cost settings of the aligner (defaults are general, not tuned to one document).
+    """Cost settings of the aligner; the cost defaults come from hamta/data/align_params.json.
 
     Attributes:
-        max_bead: largest bead, in sentences on both sides together (>= 2).
+        max_bead: largest bead, in sentences on both sides together (2 .. MAX_BEAD_LIMIT).
         skip_cost: cost of leaving one sentence unaligned (per sentence), in units of bead cost.
+        skip_floor: share of the skip cost that a sentence with no match better than chance still pays
+            (unaligned detection: page junk and dropped sentences are cheap to leave out).
         merge_cost: extra cost per sentence beyond one on each side of a bead.
         length_weight: weight of the Gale-Church length prior (negative log-probability).
         text_share: how much bead weights and skip costs follow text length rather than sentence count
@@ -56,39 +95,42 @@ class AlignParams:
     """
 
     max_bead: int = DEFAULT_MAX_BEAD
-    skip_cost: float = 1.4
-    merge_cost: float = 0.55
-    length_weight: float = 0.15
-    text_share: float = 0.3
+    skip_cost: float = _FIT["skip_cost"]
+    skip_floor: float = _FIT["skip_floor"]
+    merge_cost: float = _FIT["merge_cost"]
+    length_weight: float = _FIT["length_weight"]
+    text_share: float = _FIT["text_share"]
     buffer: int = 8
     full_dp_cells: int = 300_000
 
     def __post_init__(self) -> None:
-        problems = (
-            [f"max_bead must be at least 2 (a 1-1 bead), got {self.max_bead}"] if self.max_bead < 2 else []
-        )
+        problems = []
+        if not 2 <= self.max_bead <= MAX_BEAD_LIMIT:
+            problems.append(_max_bead_problem(self.max_bead))
         for name in ("skip_cost", "merge_cost", "length_weight"):
             if not getattr(self, name) >= 0:
                 problems.append(f"{name} must be >= 0, got {getattr(self, name)}")
-        if not 0 <= self.text_share <= 1:
-            problems.append(f"text_share must be in [0, 1], got {self.text_share}")
+        for name in ("text_share", "skip_floor"):
+            if not 0 <= getattr(self, name) <= 1:
+                problems.append(f"{name} must be in [0, 1], got {getattr(self, name)}")
         if self.buffer < 1 or self.full_dp_cells < 1:
             problems.append("buffer and full_dp_cells must be positive")
         if problems:
             raise ValueError("AlignParams: " + "; ".join(problems))
 
     def signature(self) -> str:
-        """Settings as one line, e.g. ``max_bead:5|skip:1.4|merge:0.55|len:0.15|text:0.3|buffer:8``."""
+        """Settings as one line: ``max_bead:5|skip:1.4|floor:0.3|merge:0.55|len:0.15|text:0.3|buffer:8``."""
         return (
-            f"max_bead:{self.max_bead}|skip:{self.skip_cost:g}|merge:{self.merge_cost:g}"
-            f"|len:{self.length_weight:g}|text:{self.text_share:g}|buffer:{self.buffer}"
+            f"max_bead:{self.max_bead}|skip:{self.skip_cost:g}|floor:{self.skip_floor:g}"
+            f"|merge:{self.merge_cost:g}|len:{self.length_weight:g}|text:{self.text_share:g}"
+            f"|buffer:{self.buffer}"
         )
 
 
 def bead_types(max_bead: int) -> list[tuple[int, int]]:
     """Bead shapes (src count, tgt count) allowed: deletion, insertion, and k-l with k + l <= max_bead."""
-    if max_bead < 2:
-        raise ValueError(f"max_bead must be at least 2 (a 1-1 bead), got {max_bead}")
+    if not 2 <= max_bead <= MAX_BEAD_LIMIT:
+        raise ValueError(_max_bead_problem(max_bead))
     shapes = [(1, 0), (0, 1)]
     shapes += [(k, total - k) for total in range(2, max_bead + 1) for k in range(1, total)]
     return shapes
@@ -171,26 +213,66 @@ def _products(src: _Side, tgt: _Side, lo: np.ndarray, width: int, kmax: int, lma
     return dlo, dwidth, dots, cum, norm_s, norm_t, base_s, base_t
 
 
-def _unrelated_level(src: _Side, tgt: _Side, norm_s, norm_t, base_s, base_t) -> float | None:
-    """Median 1-1 similarity of pairs half a document apart: the level of unrelated sentences.
+def _span_raw(cum, dlo, dwidth, norm_s, norm_t, base_s, base_t, ic, jc, k: int, l: int):  # noqa: E741
+    """Margin-corrected cosine of the spans src[ic-k:ic] x tgt[jc-l:jc] (arrays of end cells).
 
-    A banded level cannot take the median over its own cells (they are all near the path, so related),
-    and the calibration must not depend on the band width.
+    `cum[a, w]` is the prefix sum over w of src[a] . tgt[dlo[a] + w]; products outside the window count 0.
+    """
+    dot = np.zeros(np.shape(ic))
+    for back_off in range(1, k + 1):  # source sentence a = i - back_off
+        a = ic - back_off
+        dot += cum[a, np.clip(jc - dlo[a], 0, dwidth)] - cum[a, np.clip(jc - l - dlo[a], 0, dwidth)]
+    ns, nt = norm_s[k, ic], norm_t[l, jc]
+    cos = dot / np.sqrt(ns * nt)
+    margin = 0.5 * ((base_s[ic] - base_s[ic - k]) / np.sqrt(ns) + (base_t[jc] - base_t[jc - l]) / np.sqrt(nt))
+    return cos - margin
+
+
+#: documents up to this many cells calibrate on every cell; larger ones on a band half a document away
+_CALIBRATE_ALL_CELLS = 40_000
+#: columns sampled per row of the far band
+_FAR_COLS = 4
+
+
+def _unrelated_levels(src: _Side, tgt: _Side, shapes, norm_s, norm_t, base_s, base_t) -> dict:
+    """Median similarity of *unrelated* spans, per bead shape: the level a bead of that shape reaches by
+    chance. Subtracting it per shape means a 2-2 bead gains nothing from its extra words alone.
+
+    Small documents use every cell (few of them are on the path); larger ones a band half a document away
+    from the diagonal (a banded level cannot take the median over its own cells, which are all related).
     """
     n, m = len(src.lengths), len(tgt.lengths)
-    half = n // 2
-    if half < 4 or m < 16:
-        return None
-    rows = np.arange(half)
-    lo = np.minimum((rows * m) // n + m // 2, m - 8)
-    dots = src.vectors.take(0, half).dot_band(tgt.vectors, lo, 8)
-    cols = lo[:, None] + np.arange(8)[None, :]
-    cos = dots / np.sqrt(norm_s[1, 1 : half + 1, None] * norm_t[1, cols + 1])
-    margin = 0.5 * (
-        np.diff(base_s)[:half, None] / np.sqrt(norm_s[1, 1 : half + 1, None])
-        + np.diff(base_t)[cols] / np.sqrt(norm_t[1, cols + 1])
-    )
-    return float(np.median(cos - margin))
+    kmax = max(k for k, _ in shapes)
+    lmax = max(size_t for _, size_t in shapes)
+    if n * m <= _CALIBRATE_ALL_CELLS:
+        rows_n, dlo, dwidth = n, np.zeros(n, dtype=np.int64), m
+        dots = src.vectors.dot_band(tgt.vectors, dlo, dwidth)
+    else:
+        rows_n = n // 2
+        dwidth = _FAR_COLS + lmax + kmax * (m // n + 1)
+        dlo = np.minimum(np.arange(rows_n) * m // n + m // 2, max(0, m - dwidth)).astype(np.int64)
+        dots = src.vectors.take(0, rows_n).dot_band(tgt.vectors, dlo, dwidth)
+    cum = np.zeros((rows_n, dwidth + 1))
+    np.cumsum(dots, axis=1, out=cum[:, 1:])
+    levels = {}
+    for k, l in shapes:  # noqa: E741
+        if k == 0 or l == 0 or k > rows_n or l > m:
+            continue
+        if rows_n == n and dwidth == m:  # every cell
+            ic, jc = np.meshgrid(np.arange(k, n + 1), np.arange(l, m + 1), indexing="ij")
+        else:
+            rows = np.arange(k, rows_n + 1)
+            ic = np.repeat(rows, _FAR_COLS)
+            jc = (dlo[rows - 1] + l)[:, None].repeat(_FAR_COLS, 1).ravel() + np.tile(
+                np.arange(_FAR_COLS), len(rows)
+            )
+            ok = (jc <= m) & (jc - 1 - dlo[ic - k] < dwidth)
+            ic, jc = ic[ok], jc[ok]
+        if np.size(ic) == 0:
+            continue
+        raw = _span_raw(cum, dlo, dwidth, norm_s, norm_t, base_s, base_t, ic.ravel(), jc.ravel(), k, l)
+        levels[(k, l)] = float(np.median(raw))
+    return levels
 
 
 def _dp(
@@ -218,7 +300,7 @@ def _dp(
 
     # Dot products of source sentence a with target sentences b in a window around the band:
     # D[a, w] = src[a] . tgt[dlo[a] + w].
-    key = (lo.tobytes(), width)
+    key = (lo.tobytes(), width, params.max_bead)
     if cache is not None and cache.get("key") == key:  # the second pass at one level reuses the products
         dlo, dwidth, dots, cum, norm_s, norm_t, base_s, base_t = cache["data"]
     else:
@@ -228,8 +310,8 @@ def _dp(
     plen_s, plen_t = _prefix(src.lengths), _prefix(tgt.lengths)
     mean_s, mean_t = float(np.mean(src.lengths)), float(np.mean(tgt.lengths))
 
-    # Calibrate the similarity scale on this document: 0 = a typical unrelated pair (median over the
-    # band), 1 = a typical best match (median of each source sentence's best 1-1 score). This makes the
+    # Calibrate the similarity scale on this document: 0 = an unrelated span pair *of the same shape*
+    # (see `_unrelated_levels`), 1 = a typical best match (median of the best 1-1 scores). This makes the
     # skip and merge costs mean the same with a good translation, a poor one or none at all.
     d_cols = dlo[:, None] + np.arange(dwidth)[None, :]
     d_ok = d_cols < m
@@ -240,9 +322,13 @@ def _dp(
         + np.diff(base_t)[d_cols] / np.sqrt(norm_t[1, d_cols + 1])
     )
     s11 = np.where(d_ok, s11, np.nan)
-    sim_lo = _unrelated_level(src, tgt, norm_s, norm_t, base_s, base_t) if width < m + 1 else None
-    if sim_lo is None:
-        sim_lo = float(np.nanmedian(s11))
+    if cache is not None and ("levels", params.max_bead) in cache:
+        levels = cache["levels", params.max_bead]
+    else:
+        levels = _unrelated_levels(src, tgt, shapes, norm_s, norm_t, base_s, base_t)
+        if cache is not None:
+            cache["levels", params.max_bead] = levels
+    sim_lo = levels.get((1, 1), float(np.nanmedian(s11)))
     # "Best match" level: the median of the min(n, m) highest 1-1 scores in the band (about one per
     # sentence); unlike row maxima, this barely depends on how wide the band is.
     vals = s11[np.isfinite(s11)]
@@ -251,10 +337,19 @@ def _dp(
     sim_scale = max(sim_hi - sim_lo, 1e-3)
     log.debug("calibration n=%d width=%d: unrelated %.4f, best %.4f", n, width, sim_lo, sim_hi)
 
-    # Cost of leaving a sentence unaligned, blended with its share of the text like bead sizes below:
-    # a short caption or page number is cheap to skip, a long sentence is not.
+    # Unaligned detection: a sentence whose best 1-1 match in the band is no better than chance (page
+    # junk, a caption, a sentence the other side dropped) is cheap to leave out; one with a clear match
+    # pays the full skip cost. The cost also follows its share of the text, like bead sizes below.
+    best = np.nan_to_num((s11 - sim_lo) / sim_scale, nan=-np.inf)
+    best_s = np.clip(np.max(best, axis=1), 0.0, 1.0)
+    best_t = np.full(m, -np.inf)
+    np.maximum.at(best_t, d_cols[d_ok], best[d_ok])
+    best_t = np.clip(best_t, 0.0, 1.0)
+    floor = params.skip_floor
     skip_s = params.skip_cost * ((1 - params.text_share) + params.text_share * src.lengths / mean_s)
     skip_t = params.skip_cost * ((1 - params.text_share) + params.text_share * tgt.lengths / mean_t)
+    skip_s = skip_s * (floor + (1 - floor) * best_s)
+    skip_t = skip_t * (floor + (1 - floor) * best_t)
     pskip_t = _prefix(skip_t)  # pskip_t[j] = cost of inserting target sentences 0 .. j-1
 
     # Step costs of the shapes with k >= 1 ending in every band cell: steps[t, i - r0, w] for the rows
@@ -275,16 +370,8 @@ def _dp(
                 steps[slot][valid] = skip_s[ic[valid] - 1]
                 continue
             jc = np.where(valid, cols, l)
-            dot = np.zeros(cols.shape)
-            for back_off in range(1, k + 1):  # source sentence a = i - back_off
-                a = ic - back_off
-                dot += cum[a, np.clip(jc - dlo[a], 0, dwidth)] - cum[a, np.clip(jc - l - dlo[a], 0, dwidth)]
-            ns, nt = norm_s[k, ic], norm_t[l, jc]
-            cos = dot / np.sqrt(ns * nt)
-            margin = 0.5 * (
-                (base_s[ic] - base_s[ic - k]) / np.sqrt(ns) + (base_t[jc] - base_t[jc - l]) / np.sqrt(nt)
-            )
-            sim = (cos - margin - sim_lo) / sim_scale
+            raw = _span_raw(cum, dlo, dwidth, norm_s, norm_t, base_s, base_t, ic, jc, k, l)
+            sim = (raw - levels.get((k, l), sim_lo)) / sim_scale
             ls = plen_s[ic] - plen_s[ic - k]
             lt = plen_t[jc] - plen_t[jc - l]
             gc = _gc_cost(ls, lt, ratio, var)
@@ -302,16 +389,16 @@ def _dp(
     ks = np.array([shapes[t][0] for t in from_rows])
     ls_ = np.array([shapes[t][1] for t in from_rows])
     cost = np.full((n + 1, width), np.inf)
-    back = np.full((n + 1, width), -1, dtype=np.int8)
+    back = np.full((n + 1, width), -1, dtype=np.int16)
     offs = np.arange(width)
-    from_arr = np.array(from_rows, dtype=np.int8)
+    from_arr = np.array(from_rows, dtype=np.int16)
     chunk = max(1, 2_000_000 // (len(from_rows) * width))
     st, r0 = None, 0
     for i in range(n + 1):
         if i == 0:
             best = np.full(width, np.inf)
             best[0] = 0.0
-            arg = np.full(width, -1, dtype=np.int8)
+            arg = np.full(width, -1, dtype=np.int16)
         else:
             if st is None or i >= r0 + st.shape[1]:
                 r0 = i
@@ -324,10 +411,13 @@ def _dp(
             cand = np.where(ok, cost[prow[:, None], np.clip(pidx, 0, width - 1)], np.inf) + st[:, i - r0, :]
             pick = np.argmin(cand, axis=0)
             best = cand[pick, offs]
-            arg = np.where(np.isfinite(best), from_arr[pick], -1).astype(np.int8)
-        ins = pskip_t[np.minimum(lo[i] + offs, m)]
+            arg = np.where(np.isfinite(best), from_arr[pick], -1).astype(np.int16)
+        # Relative to the row's first cell: on long documents the prefix sums are large, and rounding in
+        # (best - ins) + ins must not fake an insertion into the first cell (it has no cell to its left).
+        ins = pskip_t[np.minimum(lo[i] + offs, m)] - pskip_t[min(lo[i], m)]
         scan = np.minimum.accumulate(best - ins) + ins
-        use_ins = scan < best - 1e-12
+        use_ins = scan < best - np.where(np.isfinite(best), 1e-9 * (1.0 + np.abs(best)), 0.0)
+        use_ins[0] = False
         best = np.where(use_ins, scan, best)
         arg[use_ins] = ins_t
         best[lo[i] + offs > m] = np.inf
@@ -401,24 +491,38 @@ def _coarsen_side(side: _Side, factor: int) -> _Side:
     return _Side(side.vectors.coarsen(factor), np.bincount(groups, weights=side.lengths))
 
 
-def _align_level(src: _Side, tgt: _Side, params: AlignParams, ratio: float, depth: int = 0, progress=None):
-    """Align at this resolution; returns (beads, length variance). `progress` counts the finest rows."""
+def _align_level(
+    src: _Side,
+    tgt: _Side,
+    params: AlignParams,
+    ratio: float,
+    depth: int = 0,
+    progress=None,
+    memo: dict | None = None,
+):
+    """Align at this resolution; returns (beads, length variance). `progress` counts the finest rows.
+
+    `memo` keeps each level's products between calls on the same documents (settings that leave the band
+    unchanged reuse them: fitting constants aligns the same documents hundreds of times).
+    """
+    memo = {} if memo is None else memo
     n, m = len(src.lengths), len(tgt.lengths)
     if n * m <= params.full_dp_cells or min(n, m) < 8:
         lo, width = _full_band(n, m)
-        cache: dict = {}
+        cache = memo.setdefault(depth, {})
         first = _dp(src, tgt, lo, width, params, ratio, 6.8 * ratio, cache)
         var = _estimate_variance(first, src, tgt, ratio)
         log.debug("level %d: full DP %dx%d, length variance %.2f", depth, n, m, var)
         return _dp(src, tgt, lo, width, params, ratio, var, cache, progress if depth == 0 else None), var
     factor = 2
-    coarse, var = _align_level(
-        _coarsen_side(src, factor), _coarsen_side(tgt, factor), params, ratio, depth + 1
-    )
+    coarse_sides = memo.get(("sides", depth))
+    if coarse_sides is None:
+        coarse_sides = memo["sides", depth] = (_coarsen_side(src, factor), _coarsen_side(tgt, factor))
+    coarse, var = _align_level(*coarse_sides, params, ratio, depth + 1, memo=memo)
     lo, width = _project_band(coarse, factor, n, m, params.buffer)
     log.debug("level %d: banded DP %dx%d, band width %d", depth, n, m, width)
     # The length variance of sentences is not that of blocks: re-estimate it from a first pass here.
-    cache = {}
+    cache = memo.setdefault(depth, {})
     first = _dp(src, tgt, lo, width, params, ratio, var, cache)
     var = _estimate_variance(first, src, tgt, ratio)
     return _dp(src, tgt, lo, width, params, ratio, var, cache, progress if depth == 0 else None), var
@@ -428,20 +532,87 @@ def _align_level(src: _Side, tgt: _Side, params: AlignParams, ratio: float, dept
 # Public API
 
 
-def _check_side(name: str, sents: Sequence[str], trans: Sequence[str] | None, trans_name: str) -> list[str]:
+def _check_side(name: str, sents: Sequence[str], trans: Sequence[str] | None, trans_name: str) -> None:
     if isinstance(sents, str):
         raise TypeError(f"{name} must be a sequence of sentences, not one string")
     if len(sents) == 0:
         raise ValueError(f"{name} document is empty: nothing to align")
     if trans is None:
-        return list(sents)
+        return
     if isinstance(trans, str):
         raise TypeError(f"{trans_name} must be a sequence of sentences, not one string")
     if len(trans) != len(sents):
         raise ValueError(
             f"{trans_name} has {len(trans)} lines but {name} has {len(sents)} (must be line-aligned)"
         )
-    return list(trans)
+
+
+def _comparison_texts(sents: Sequence[str], trans: Sequence[str] | None, with_original: bool) -> list[str]:
+    """What one side is compared on, line by line.
+
+    A translation line that is missing (empty) or equal to its source (the MT left it untranslated)
+    carries nothing the source does not: the source text is used alone. Otherwise the translation, and
+    for surface similarities the translation together with its original (names, numbers and cognates
+    the MT system mangled or dropped are still there, and mean the same in any language).
+    """
+    if trans is None:
+        return list(sents)
+    out = []
+    for sent, tr in zip(sents, trans, strict=True):
+        if not tr.strip() or tr.strip() == sent.strip():
+            out.append(sent)
+        else:
+            out.append(f"{tr} {sent}" if with_original else tr)
+    return out
+
+
+@dataclass(frozen=True)
+class PreparedPair:
+    """Two documents turned into sentence vectors and lengths: align them with any `AlignParams`."""
+
+    src: _Side
+    tgt: _Side
+    ratio: float  # target characters per source character
+    memo: dict = field(default_factory=dict, compare=False, repr=False)  # products reused between runs
+
+
+def prepare_pair(
+    src: Sequence[str],
+    tgt: Sequence[str],
+    *,
+    src_trans: Sequence[str] | None = None,
+    tgt_trans: Sequence[str] | None = None,
+    similarity: str | Similarity = "lexical",
+) -> PreparedPair:
+    """Encode both sides once (the costly part when the same documents are aligned under many settings).
+
+    With both `src_trans` and `tgt_trans`, each side is compared on its translation and its original, so
+    every language the two sides are available in takes part (src_trans ~ tgt, src ~ tgt_trans, or both
+    translations in a pivot language).
+    """
+    _check_side("source", src, src_trans, "source translation")
+    _check_side("target", tgt, tgt_trans, "target translation")
+    sim = resolve_similarity(similarity)
+    a_texts = _comparison_texts(src, src_trans, sim.with_original)
+    b_texts = _comparison_texts(tgt, tgt_trans, sim.with_original)
+    vec_a, vec_b = sim.encode(a_texts, b_texts)
+    len_s = np.array([max(1, len(s.strip())) for s in src], dtype=np.float64)
+    len_t = np.array([max(1, len(s.strip())) for s in tgt], dtype=np.float64)
+    ratio = float(len_t.sum() / len_s.sum())
+    return PreparedPair(_Side(vec_a, len_s), _Side(vec_b, len_t), ratio)
+
+
+def align_prepared(
+    pair: PreparedPair, params: AlignParams | None = None, *, show_progress: bool = False
+) -> list[Bead]:
+    """Align a `PreparedPair` (see `align_sentences`)."""
+    params = params or AlignParams()
+    from tqdm.auto import tqdm
+
+    n = len(pair.src.lengths)
+    with tqdm(total=n + 1, desc="aligning", unit="sent", disable=not show_progress) as bar:
+        spans, _ = _align_level(pair.src, pair.tgt, params, pair.ratio, progress=bar, memo=pair.memo)
+    return [Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), score) for i0, i1, j0, j1, score in spans]
 
 
 def align_sentences(
@@ -460,12 +631,13 @@ def align_sentences(
     Args:
         src, tgt: the sentences of each side.
         src_trans: `src` translated into `tgt`'s language, line by line (recommended for different
-            languages); or, with `tgt_trans`, both sides translated into a pivot language.
-        tgt_trans: `tgt` translated into the pivot language.
+            languages); lines left empty or untranslated fall back to the source text.
+        tgt_trans: `tgt` translated into `src`'s language or into a pivot language shared with
+            `src_trans`; with both, every available language takes part in the comparison.
         similarity: ``"lexical"`` (default, no neural weights), a sentence-transformers model id or local
             directory (needs ``hamta[embeddings]``), or a `Similarity` instance.
         max_bead: largest bead, counted in sentences on both sides together (default 5: up to 1-4,
-            2-3, 3-2, 4-1); overrides the field of `params`.
+            2-3, 3-2, 4-1; at most MAX_BEAD_LIMIT); overrides the field of `params`.
         params: full cost settings (`AlignParams`).
         show_progress: a progress bar on stderr (off by default in the API, on in the CLI).
 
@@ -478,25 +650,8 @@ def align_sentences(
         >>> [str(b) for b in beads]
         ['[0]:[0, 1]', '[1]:[2]']
     """
-    a_texts = _check_side("source", src, src_trans, "source translation")
-    b_texts = _check_side("target", tgt, tgt_trans, "target translation")
     params = params or AlignParams()
     if max_bead is not None and max_bead != params.max_bead:
         params = replace(params, max_bead=int(max_bead))
-    sim = resolve_similarity(similarity)
-    if sim.with_original:
-        # A translation is compared together with its original: names, numbers and cognates that the MT
-        # system mangled or dropped are still there in the original (and mean the same in any language).
-        if src_trans is not None:
-            a_texts = [f"{t} {s}" for t, s in zip(a_texts, src, strict=True)]
-        if tgt_trans is not None:
-            b_texts = [f"{t} {s}" for t, s in zip(b_texts, tgt, strict=True)]
-    vec_a, vec_b = sim.encode(a_texts, b_texts)
-    len_s = np.array([max(1, len(s.strip())) for s in src], dtype=np.float64)
-    len_t = np.array([max(1, len(s.strip())) for s in tgt], dtype=np.float64)
-    ratio = float(len_t.sum() / len_s.sum())
-    from tqdm.auto import tqdm
-
-    with tqdm(total=len(src) + 1, desc="aligning", unit="sent", disable=not show_progress) as bar:
-        spans, _ = _align_level(_Side(vec_a, len_s), _Side(vec_b, len_t), params, ratio, progress=bar)
-    return [Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), score) for i0, i1, j0, j1, score in spans]
+    pair = prepare_pair(src, tgt, src_trans=src_trans, tgt_trans=tgt_trans, similarity=similarity)
+    return align_prepared(pair, params, show_progress=show_progress)
