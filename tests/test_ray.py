@@ -17,12 +17,12 @@ import pytest
 from hamta.cli import main
 from hamta.errors import HamtaError, MissingExtraError
 from hamta.records import Sentence
+from hamta.testing.tiny_model import sample_sentences
 from hamta.translate import Translator
 from hamta.translate.distributed import RayOptions, _TranslateWorker, prefill_cache, translate_records_on_ray
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-FA = [x for x in (FIXTURES / "spm_sample.fa.txt").read_text(encoding="utf-8").splitlines() if x.strip()]
-AR = [x for x in (FIXTURES / "spm_sample.ar.txt").read_text(encoding="utf-8").splitlines() if x.strip()]
+FA = sample_sentences("fa")
+AR = sample_sentences("ar")
 #: short sentences (fast on the tiny models), distinct lengths, one repeated to exercise dedupe
 FA_WORDS = (3, 9, 5, 12, 1, 7, 4, 10, 6, 2, 8, 11)
 SHORT_FA = [" ".join(s.split()[:n]) + "." for s, n in zip(FA, FA_WORDS, strict=False)]

@@ -352,7 +352,9 @@ class Translator:
         mnt = "auto" if self.max_new_tokens is None else str(self.max_new_tokens)
         mit = "auto" if self.max_input_tokens is None else str(self.max_input_tokens)
         return (
-            f"model:{self.spec.name}|rev:{self.spec.fingerprint}|engine:{self._get_engine(load=False).cache_identity()}"
+            # the model by content, not by name: ./m, /abs/m and a copy of a hub snapshot share the cache
+            f"model:{self.spec.family}|rev:{self.spec.fingerprint}"
+            f"|engine:{self._get_engine(load=False).cache_identity()}"
             f"|beam:{self.beam_size}|max_new:{mnt}|nrng:{self.no_repeat_ngram_size}|max_in:{mit}"
             f"|tgt:{self.tgt_lang}|hamta:{__version__}"
         )

@@ -131,10 +131,11 @@ class CT2Engine(Engine):
             raise HamtaError(f"model {self.model.name!r}: CTranslate2 cannot load {path} ({exc})") from None
         tok = self.tokenizer
         self.eos_token = tok.eos_token
-        # A Marian model converted with <pad> kept (non-zero <pad> embedding) must never emit <pad>,
-        # just as the hf engine bans it; in the stock conversion <pad> is not in the vocabulary at all.
+        # The same constraints as the hf engine's GenerationConfig: <pad> is never generated (NLLB/M2M100
+        # keep <pad> in the vocabulary; so does a Marian model converted with <pad> as its start token; the
+        # stock Marian conversion has no <pad> at all).
         self.suppress: list[list[str]] | None = None
-        if self.model.family == "marian" and tok.pad_token and self._vocab_has(path, tok.pad_token):
+        if tok.pad_token and tok.pad_token != tok.eos_token and self._vocab_has(path, tok.pad_token):
             self.suppress = [[tok.pad_token]]
         log.debug("ct2 engine: %s on %s (%s, %d workers x %d threads)", path, self.device, compute_type,
                   workers, intra)
