@@ -1,4 +1,4 @@
-"""Loading checkpoint weights safely: safetensors, or ``pytorch_model.bin`` via torch's weights-only unpickler.
+"""Loading checkpoint weights safely: safetensors, or ``pytorch_model.bin`` by torch's weights-only unpickler.
 
 Why: the default model (``facebook/nllb-200-distilled-600M``) and several opus-mt repositories ship only
 ``pytorch_model.bin``, a pickle. A full unpickle can run any code the file names, so hamta reads such files
@@ -40,11 +40,12 @@ def weight_files(path: Path, name: str) -> tuple[str, list[Path]]:
 
 def _torch_version(version: str) -> tuple[int, int]:
     parts = (version.split("+")[0].split(".") + ["0", "0"])[:2]
-    return tuple(int("".join(ch for ch in p if ch.isdigit()) or 0) for p in parts)  # type: ignore[return-value]
+    major, minor = (int("".join(ch for ch in p if ch.isdigit()) or 0) for p in parts)
+    return major, minor
 
 
 def load_bin_state_dict(files: list[Path], name: str) -> dict[str, Any]:
-    """The tensors of pickle checkpoint ``files``, read by the weights-only unpickler (never a full pickle)."""
+    """The tensors of pickle checkpoint ``files``, read weights-only (never a full unpickle)."""
     import torch
 
     have = _torch_version(torch.__version__)
@@ -52,7 +53,7 @@ def load_bin_state_dict(files: list[Path], name: str) -> dict[str, Any]:
         need = ".".join(map(str, MIN_TORCH_FOR_BIN))
         raise HamtaError(
             f"model {name!r} has only pickle weights ({files[0].name}) and torch {torch.__version__} cannot "
-            f"load them safely; install torch >= {need} (pip install -U torch) or use a safetensors checkpoint"
+            f"load them safely; install torch >= {need} (pip install -U torch) or use safetensors weights"
         )
     state: dict[str, Any] = {}
     for file in files:
