@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "score": ("hamta.commands.score", "score translations (BLEU, chrF, TER) with CIs and significance"),
     "score-align": ("hamta.commands.score_align", "score sentence alignments or links against gold"),
     "run": ("hamta.commands.run", "whole pipeline: read, split, translate, link, report"),
+    "cache": ("hamta.commands.cache", "list converted models and cached translations; prune stale ones"),
 }
 
 EXIT_USER_ERROR = 2

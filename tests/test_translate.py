@@ -1,8 +1,8 @@
 """hamta.translate: language tokens per family, batching invariants, cache, splitting, flags, errors.
 
 All models are tiny random checkpoints built by hamta/testing/tiny_model.py and loaded through the same
-code path as real ones (no network). Outputs of random models are gibberish, so tests compare translations with
-each other (alone vs batched, first run vs cached) and check token ids, never expected English.
+code path as real ones (no network). Outputs of random models are gibberish, so tests compare translations
+with each other (alone vs batched, first run vs cached) and check token ids, never expected English.
 """
 
 from __future__ import annotations
@@ -171,6 +171,10 @@ def test_plan_batches_budget_order_and_coverage():
         assert width * len(batch) <= 40 or len(batch) == 1
     flat = [lengths[i] for b in batches for i in b]
     assert flat == sorted(flat, reverse=True)
+    # one length per batch (no padding), as full as the budget allows
+    assert all(len({lengths[i] for i in b}) == 1 for b in batches)
+    assert [sorted(b) for b in batches if lengths[b[0]] == 7] == [[2, 3]]
+    assert plan_batches([3] * 7, 9) == [[0, 1, 2], [3, 4, 5], [6]]
     assert plan_batches([100], 10) == [[0]]
     assert plan_batches([], 10) == []
 

@@ -48,6 +48,9 @@ SMALL = dict(
     # untied output layer: with tied embeddings a random model just repeats its first token forever
     tie_word_embeddings=False,
 )
+#: weight scale: wide argmax margins, so outputs are stable; a small one (``init_std=0.02``) gives the narrow
+#: margins of real models, where numerical noise (int8, padding) can flip a token
+INIT_STD = 0.3
 #: the EOS row of the output layer is scaled up so that some (not all) outputs end before the limit
 EOS_SCALE = 2.0
 #: the <pad> row too: a decoder that does not ban <pad> (as hamta's hf engine does) then emits it
@@ -90,15 +93,17 @@ def _train_spm(out_prefix: Path, vocab_size: int, model_type: str = "bpe") -> Pa
     return out_prefix.with_suffix(".model")
 
 
-def _init_model(model, seed: int):
+def _init_model(model, seed: int, std: float = INIT_STD):
     """Seeded init with wide logit margins (std 0.3) and a stronger EOS row (see EOS_SCALE)."""
     import torch
 
     torch.manual_seed(seed)
     with torch.no_grad():
         for name, param in model.named_parameters():
+            if "embed_positions" in name:  # Marian's sinusoidal table: not saved, rebuilt at load
+                continue
             if param.dim() >= 2:
-                torch.nn.init.normal_(param, std=0.3)
+                torch.nn.init.normal_(param, std=std)
             elif "layer_norm" in name and name.endswith("weight"):
                 param.fill_(1.0)
             else:
@@ -134,7 +139,8 @@ def _save_weights(model: Any, out: Path, weights: str, family: str) -> None:
 
 
 def _save_m2m100_model(
-    out: Path, tok: Any, vocab_size: int, seed: int, weights: str, max_positions: int, family: str
+    out: Path, tok: Any, vocab_size: int, seed: int, weights: str, max_positions: int, family: str,
+    init_std: float,
 ) -> None:
     """A small random M2M100-architecture model (NLLB and M2M100 share it) saved beside its tokenizer."""
     from transformers import M2M100Config, M2M100ForConditionalGeneration
@@ -147,7 +153,7 @@ def _save_m2m100_model(
         decoder_start_token_id=tok.eos_token_id,
         **{**SMALL, "max_position_embeddings": max_positions},
     )
-    model = _init_model(M2M100ForConditionalGeneration(cfg), seed)
+    model = _init_model(M2M100ForConditionalGeneration(cfg), seed, init_std)
     _save_weights(model, out, weights, family)
 
 
@@ -175,6 +181,7 @@ def build_nllb(
     *,
     weights: str = "safetensors",
     max_positions: int = MAX_POSITIONS,
+    init_std: float = INIT_STD,
 ) -> Path:
     """A tiny NLLB-200 (M2M100 architecture + NllbTokenizer with all 202 FLORES language codes)."""
     import tempfile
@@ -195,7 +202,7 @@ def build_nllb(
     tok.save_pretrained(out)
     _nllb_hub_layout(out, SPM_PIECES)
     tok = NllbTokenizer.from_pretrained(out)
-    _save_m2m100_model(out, tok, len(tok), seed, weights, max_positions, "nllb")
+    _save_m2m100_model(out, tok, len(tok), seed, weights, max_positions, "nllb", init_std)
     return out
 
 
@@ -205,6 +212,7 @@ def build_m2m100(
     *,
     weights: str = "safetensors",
     max_positions: int = MAX_POSITIONS,
+    init_std: float = INIT_STD,
 ) -> Path:
     """A tiny M2M100 (M2M100Tokenizer: a SentencePiece model + vocab.json with __xx__ language tokens)."""
     import tempfile
@@ -233,7 +241,7 @@ def build_m2m100(
         tok.save_pretrained(out)
     # language tokens (and "madeup words") come after the SentencePiece vocabulary, as in the real model
     vocab_size = max(max(tok.get_vocab().values()), *tok.lang_token_to_id.values()) + 1 + tok.num_madeup_words
-    _save_m2m100_model(out, tok, vocab_size, seed, weights, max_positions, "m2m100")
+    _save_m2m100_model(out, tok, vocab_size, seed, weights, max_positions, "m2m100", init_std)
     return out
 
 
@@ -246,6 +254,7 @@ def build_marian(
     target_tokens: tuple[str, ...] = (),
     weights: str = "safetensors",
     max_positions: int = MAX_POSITIONS,
+    init_std: float = INIT_STD,
 ) -> Path:
     """A tiny opus-mt style Marian model (source.spm/target.spm/vocab.json, pad as decoder start).
 
@@ -293,7 +302,7 @@ def build_marian(
         share_encoder_decoder_embeddings=True,
         **{**SMALL, "max_position_embeddings": max_positions},
     )
-    model = _init_model(MarianMTModel(cfg), seed)
+    model = _init_model(MarianMTModel(cfg), seed, init_std)
     _save_weights(model, out, weights, "marian")
     return out
 

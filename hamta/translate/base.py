@@ -23,6 +23,9 @@ once in `Translator`, so every engine gets identical behaviour:
   ``finished`` = whether EOS was produced. The front door decodes ids with the shared tokenizer (pinned
   detokenization), truncates each output to its own per-sentence limit and sets the flags, so results
   do not depend on batch composition.
+* optional ``_submit(...)``: the same arguments as ``_generate``; starts the batch and returns a function
+  that gives its results. The default runs ``_generate`` at once; ct2 decodes asynchronously, so that the
+  loop keeps ``max_in_flight`` batches (one per CPU worker, and a spare) decoding side by side.
 * ``cache_identity(self) -> str``: what, besides model fingerprint and decoding settings, changes outputs
   (engine name, compute type/dtype), e.g. ``"hf:float32"`` or ``"ct2:int8"``. Part of the cache key; must
   work before ``_load`` (a fully cached job never loads the weights).
@@ -38,6 +41,7 @@ from __future__ import annotations
 import importlib
 import logging
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -112,6 +116,8 @@ class Engine(ABC):
     """An inference backend: turns batches of source token ids into target token ids. See module doc."""
 
     name: ClassVar[str] = ""
+    #: batches the translate loop keeps started at once (see `_submit`)
+    max_in_flight: int = 1
 
     def __init__(self, model: Any, tokenizer: Any, *, device: str = "cpu", **options: Any) -> None:
         self.model = model  # hamta.translate.models.ModelSpec
@@ -141,6 +147,20 @@ class Engine(ABC):
         no_repeat_ngram_size: int,
     ) -> list[Generated]:
         """Translate one batch of source ids; see the module docstring for the exact contract."""
+
+    def _submit(
+        self,
+        batch: list[list[int]],
+        tgt_token_id: int | None,
+        *,
+        beam_size: int,
+        max_new_tokens: int,
+        no_repeat_ngram_size: int,
+    ) -> Callable[[], list[Generated]]:
+        """Start one batch; the returned function gives its results (default: decode it now)."""
+        results = self._generate(batch, tgt_token_id, beam_size=beam_size, max_new_tokens=max_new_tokens,
+                                 no_repeat_ngram_size=no_repeat_ngram_size)
+        return lambda: results
 
     @abstractmethod
     def cache_identity(self) -> str:

@@ -8,6 +8,7 @@ an interrupted job resumes where it stopped.
 
 from __future__ import annotations
 
+import logging
 import sys
 import time
 from collections import Counter
@@ -31,6 +32,10 @@ __all__ = [
     "write_document",
     "translate_documents",
 ]
+
+log = logging.getLogger("hamta.translate")
+#: skipped documents named in the warning; the rest are counted
+_NAMED_SKIPS = 5
 
 #: documents are translated in chunks of about this many sentences, and written after each chunk
 CHUNK_SENTENCES = 512
@@ -56,6 +61,8 @@ class JobSummary:
     documents: dict[str, DocumentCounts] = field(default_factory=dict)
     flag_counts: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
+    #: documents in a language the model cannot translate (not written)
+    skipped: list[str] = field(default_factory=list)
 
     def total(self, name: str) -> int:
         return sum(getattr(c, name) for c in self.documents.values())
@@ -68,7 +75,9 @@ class JobSummary:
             f"{len(self.documents)} documents, {self.total('sentences') - boilerplate} sentences, "
             f"{self.total('from_cache')} from cache, {self.total('translated')} translated, "
             f"{self.total('flagged')} flagged{f' ({flags})' if flags else ''}, "
-            f"{boilerplate} boilerplate lines kept untranslated, {self.seconds:.1f} s -> {outdir}"
+            f"{boilerplate} boilerplate lines kept untranslated"
+            + (f", {len(self.skipped)} skipped (a language the model lacks)" if self.skipped else "")
+            + f", {self.seconds:.1f} s -> {outdir}"
         )
 
 
@@ -225,11 +234,29 @@ def translate_documents(
             for doc_id, recs in chunk:
                 mine = translated[pos : pos + len(recs)]
                 pos += len(recs)
+                if _untranslatable(mine):
+                    summary.skipped.append(doc_id)
+                    del summary.documents[doc_id]
+                    continue
                 write_document(outdir, doc_id, mine)
                 if on_document is not None:
                     on_document(doc_id, mine)
             start = end
     finally:
         bar.close()
+    if summary.skipped:
+        named = ", ".join(summary.skipped[:_NAMED_SKIPS])
+        extra = len(summary.skipped) - _NAMED_SKIPS
+        more = f" and {extra} more" if extra > 0 else ""
+        log.warning("skipped %d document(s) in a language model %s does not translate: %s%s",
+                    len(summary.skipped), getattr(translator, "model_name", "?"), named, more)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _untranslatable(records: Sequence[Sentence]) -> bool:
+    """A document the model cannot take: some text in an unsupported language and nothing translated."""
+    from hamta.translate.flags import FLAG_LANG_UNSUPPORTED
+
+    content = [r for r in records if not r.boilerplate]
+    return any(FLAG_LANG_UNSUPPORTED in r.flags for r in content) and all(r.en is None for r in content)

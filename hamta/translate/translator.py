@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -382,15 +382,24 @@ class Translator:
         piece_keys = list(items)
         results: dict[Key, Piece] = {}
         final: dict[Key, Translation] = {}
-        for batch in plan_batches([len(items[p].ids) for p in piece_keys], self.max_batch_tokens):
-            batch_keys = [piece_keys[i] for i in batch]
-            generated = engine._generate(
+
+        def start(batch_keys: list[Key]) -> tuple[list[Key], Callable[[], list[Any]]]:
+            return batch_keys, engine._submit(
                 [items[p].ids for p in batch_keys],
                 tgt_id,
                 beam_size=self.beam_size,
                 max_new_tokens=max(items[p].limit for p in batch_keys),
                 no_repeat_ngram_size=self.no_repeat_ngram_size,
             )
+
+        order = plan_batches([len(items[p].ids) for p in piece_keys], self.max_batch_tokens)
+        queue = deque([piece_keys[i] for i in b] for b in order)
+        pending: deque[tuple[list[Key], Callable[[], list[Any]]]] = deque()
+        while queue or pending:
+            while queue and len(pending) < max(1, engine.max_in_flight):  # keep the engine's workers fed
+                pending.append(start(queue.popleft()))
+            batch_keys, collect = pending.popleft()
+            generated = collect()
             if len(generated) != len(batch_keys):
                 raise RuntimeError(
                     f"engine {engine.name!r} returned {len(generated)} results for {len(batch_keys)}"
