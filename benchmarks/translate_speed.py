@@ -16,12 +16,14 @@ batch_size (what transformers' translation pipeline did; transformers 5 has no t
 (c) hamta, transformers engine; (d) raw CTranslate2 ``translate_batch``, int8, sorted batches, once per
 point of the ``inter_threads x intra_threads`` grid its performance guide recommends (every split of the
 thread budget; with inter_threads > 1 each group is cut so that every worker gets a share), the best
-point being the one hamta is compared with; (e) hamta, CTranslate2 engine (int8). Each engine runs in its
-own process (clean peak memory), loads and warms up outside the timing, and is timed on the plain set and
-on a set with 30 % repeated sentences. Ratios are measured within one run (same machine state).
+point being the one hamta is compared with; (e) hamta, CTranslate2 engine (int8), default exact batching
+(batches of one source length: batch-invariant outputs); (f) the same with ``batching="padded"``. Each
+engine runs in its own process (clean peak memory), loads and warms up outside the timing, and is timed on
+the plain set and on a set with 30 % repeated sentences. Ratios are measured within one run (same machine
+state).
 
 Usage:
-    python benchmarks/translate_speed.py --quick          # marian, 64 sentences, engines d (grid) and e
+    python benchmarks/translate_speed.py --quick          # marian, 64 sentences, engines d (grid), e, f
     python benchmarks/translate_speed.py --model marian --sentences 200
     python benchmarks/translate_speed.py --model nllb --sentences 200 --engines c,d,e
 """
@@ -49,6 +51,7 @@ ENGINES = {
     "c": "hamta hf",
     "d": "raw CTranslate2 int8",  # one entry per grid point: d1x2, d2x1, ...
     "e": "hamta ct2 int8",
+    "f": "hamta ct2 int8, --batching padded",
 }
 SIZES = {
     "marian": dict(d_model=512, layers=6, heads=8, ffn=2048, vocab=58101),
@@ -275,7 +278,8 @@ def runner(engine: str, model_dir: Path, kind: str, args: argparse.Namespace):  
     else:
         tr = Translator(model_dir, engine="ct2", device="cpu", beam_size=beam, cache=cache / "t.sqlite",
                         compute_type="int8", threads=args.threads, fixed_length=True,
-                        ct2_cache=Path(args.workdir) / "hamta-ct2")
+                        ct2_cache=Path(args.workdir) / "hamta-ct2",
+                        batching="padded" if engine == "f" else "exact")
     tr.engine  # noqa: B018 - load (and convert) outside the timing
 
     def gen(lang: str, length: int, texts: list[str]) -> list[int]:
@@ -349,13 +353,13 @@ def main() -> int:
     ap.add_argument("--repeat-fraction", type=float, default=0.3)
     ap.add_argument("--beam", type=int, default=4)
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--engines", default="a,b,c,d,e",
-                    help="comma list of a,b,c,d,e (d = the whole inter x intra grid, or e.g. d2x1)")
+    ap.add_argument("--engines", default="a,b,c,d,e,f",
+                    help="comma list of a,b,c,d,e,f (d = the whole inter x intra grid, or e.g. d2x1)")
     ap.add_argument("--repeat-engines", default="a,b,c,d,e",
                     help="engines also timed on the set with repeats (the repeats target compares e with d)")
     ap.add_argument("--workdir", default=os.path.join(tempfile.gettempdir(), "hamta-bench"))
     ap.add_argument("--quick", action="store_true",
-                    help="marian, 64 sentences, engines d (grid) and e only")
+                    help="marian, 64 sentences, engines d (grid), e and f only")
     ap.add_argument("--worker-spec", help=argparse.SUPPRESS)
     ap.add_argument("--worker-out", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -363,7 +367,7 @@ def main() -> int:
         worker(args)
         return 0
     if args.quick:
-        args.model, args.sentences, args.engines, args.repeat_engines = "marian", 64, "d,e", "d,e"
+        args.model, args.sentences, args.engines, args.repeat_engines = "marian", 64, "d,e,f", "d,e,f"
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     model_dir = ensure_model(args.model, workdir)

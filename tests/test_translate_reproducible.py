@@ -87,10 +87,12 @@ def test_outputs_do_not_depend_on_the_job(tiny_nllb, tmp_path, engine, options):
     together = make(tiny_nllb, engine, options)
     flat = [s for d in DOCS for s in d]
     reference = dict(zip(flat, (t.text for t in together.translate(flat, "fa")), strict=True))
+    tr = make(tiny_nllb, engine, options)  # one model load; each seed is another job composition
     for seed in SEEDS:
         rng = random.Random(seed)
-        budget = rng.choice((16, 48, 200, 4096))
-        tr = make(tiny_nllb, engine, options, max_batch_tokens=budget)
+        tr.max_batch_tokens = rng.choice((16, 48, 200, 4096))
+        tr.close()
+        tr._cache_arg = False
         # each document alone, in a random order
         for doc in rng.sample(DOCS, len(DOCS)):
             assert [t.text for t in tr.translate(doc, "fa")] == [reference[s] for s in doc]
@@ -98,10 +100,16 @@ def test_outputs_do_not_depend_on_the_job(tiny_nllb, tmp_path, engine, options):
         subset = rng.sample(flat, len(flat) // 2)
         assert [t.text for t in tr.translate(subset, "fa")] == [reference[s] for s in subset]
         # resumed: a random half translated into the cache first ("interrupted"), then the whole job
-        cache = tmp_path / f"{engine}-{seed}.sqlite"
-        with make(tiny_nllb, engine, options, max_batch_tokens=budget, cache=cache) as first:
-            first.translate(rng.sample(flat, len(flat) // 2), "fa")
-        with make(tiny_nllb, engine, options, max_batch_tokens=budget, cache=cache) as resumed:
-            out = resumed.translate(flat, "fa")
+        tr._cache_arg = tmp_path / f"{engine}-{seed}.sqlite"
+        tr.translate(rng.sample(flat, len(flat) // 2), "fa")
+        out = tr.translate(flat, "fa")
         assert any(t.from_cache for t in out) and any(not t.from_cache for t in out)
         assert [t.text for t in out] == [reference[s] for s in flat]
+
+
+def test_padded_batching_is_opt_in_and_cached_apart(tiny_nllb):
+    exact, padded = make(tiny_nllb, "hf", {}), make(tiny_nllb, "hf", {}, batching="padded")
+    assert exact.batching == "exact" and "batch:" not in exact.signature()
+    assert padded.signature() == exact.signature() + "|batch:padded"
+    with pytest.raises(ValueError, match="batching must be one of exact, padded"):
+        make(tiny_nllb, "hf", {}, batching="sorted")

@@ -23,7 +23,7 @@ from hamta.translate.flags import (
 )
 from hamta.translate.languages import canonical_language
 
-__all__ = ["plan_batches", "normalize_source", "Piece", "finish_pieces"]
+__all__ = ["plan_batches", "plan_padded_batches", "BATCHING", "normalize_source", "Piece", "finish_pieces"]
 
 
 class Piece(NamedTuple):
@@ -55,6 +55,36 @@ def plan_batches(lengths: Sequence[int], max_batch_tokens: int) -> list[list[int
         size = max(1, max_batch_tokens // max(1, length))
         batches.extend(members[i : i + size] for i in range(0, len(members), size))
     return batches
+
+
+def plan_padded_batches(lengths: Sequence[int], max_batch_tokens: int) -> list[list[int]]:
+    """Indices sorted by length, longest first, cut into batches with ``width * size <= budget``.
+
+    Fuller batches than `plan_batches` (faster on small jobs), but sources are padded to the batch's
+    widest, so a sentence's output can depend on its batch-mates (``batching="padded"``, opt-in).
+
+    Example:
+        >>> plan_padded_batches([3, 10, 4, 9], 20)
+        [[1, 3], [2, 0]]
+    """
+    order = sorted(range(len(lengths)), key=lambda i: (-lengths[i], i))
+    batches: list[list[int]] = []
+    current: list[int] = []
+    width = 0
+    for i in order:
+        if current and width * (len(current) + 1) > max_batch_tokens:
+            batches.append(current)
+            current = []
+        if not current:
+            width = lengths[i]  # descending order: the first item is the widest
+        current.append(i)
+    if current:
+        batches.append(current)
+    return batches
+
+
+#: ``Translator(batching=...)`` -> batch planner
+BATCHING = {"exact": plan_batches, "padded": plan_padded_batches}
 
 
 def normalize_source(text: str, lang: str) -> str:

@@ -340,6 +340,7 @@ def _worker_settings(tr: Translator, device: str) -> tuple[dict[str, Any], str]:
         "device": device,
         "beam_size": tr.beam_size,
         "max_batch_tokens": tr.max_batch_tokens,
+        "batching": tr.batching,
         "max_new_tokens": tr.max_new_tokens,
         "no_repeat_ngram_size": tr.no_repeat_ngram_size,
         "max_input_tokens": tr.max_input_tokens,

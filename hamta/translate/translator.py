@@ -42,7 +42,7 @@ from hamta.translate.base import (
     _resolve_device,
     get_engine_class,
 )
-from hamta.translate.batching import Piece, finish_pieces, normalize_source, plan_batches
+from hamta.translate.batching import BATCHING, Piece, finish_pieces, normalize_source
 from hamta.translate.flags import FLAG_LANG_UNKNOWN, FLAG_LANG_UNSUPPORTED
 from hamta.translate.languages import canonical_language
 from hamta.translate.long_input import split_long
@@ -107,6 +107,8 @@ class Translator:
             truncated); ``None`` = the model's source limit.
         tgt_lang: target language (``"en"``).
         progress: show a tqdm bar on stderr (off in the API, on in the CLI).
+        batching: ``"exact"`` (batches of one source length: outputs never depend on the rest of the job)
+            or ``"padded"`` (fuller, padded batches: faster on small jobs, not batch-invariant).
         **engine_options: passed to the engine (e.g. ``compute_type`` for ct2, ``dtype`` for hf).
     """
 
@@ -124,6 +126,7 @@ class Translator:
         max_input_tokens: int | None = None,
         tgt_lang: str = "en",
         progress: bool = False,
+        batching: str = "exact",
         **engine_options: Any,
     ) -> None:
         if engine != "auto" and engine not in ENGINES:
@@ -146,6 +149,9 @@ class Translator:
         self.max_input_tokens = max_input_tokens
         self.tgt_lang = tgt_lang
         self.progress = progress
+        if batching not in BATCHING:
+            raise ValueError(f"batching must be one of {', '.join(BATCHING)}, got {batching!r}")
+        self.batching = batching
         self.engine_options = engine_options
         self._cache_arg = cache
         self.stats = TranslationStats()
@@ -241,6 +247,8 @@ class Translator:
             f"|engine:{self._get_engine(load=False).cache_identity()}"
             f"|beam:{self.beam_size}|max_new:{mnt}|nrng:{self.no_repeat_ngram_size}|max_in:{mit}"
             f"|tgt:{self.tgt_lang}|hamta:{__version__}"
+            # padded batches make outputs depend on batch-mates: never mixed with exact results
+            + ("|batch:padded" if self.batching == "padded" else "")
         )
 
     # ------------------------------------------------------------------ planning
@@ -392,7 +400,7 @@ class Translator:
                 no_repeat_ngram_size=self.no_repeat_ngram_size,
             )
 
-        order = plan_batches([len(items[p].ids) for p in piece_keys], self.max_batch_tokens)
+        order = BATCHING[self.batching]([len(items[p].ids) for p in piece_keys], self.max_batch_tokens)
         queue = deque([piece_keys[i] for i in b] for b in order)
         pending: deque[tuple[list[Key], Callable[[], list[Any]]]] = deque()
         while queue or pending:
