@@ -64,6 +64,20 @@ def test_bin_only_checkpoint_translates_through_hf_and_ct2(bin_models, tiny_mode
     assert texts(greedy(model, "ct2", compute_type="float32"), sentences, lang) == hf
 
 
+def test_bin_only_hub_snapshot_loads_offline(bin_models, tmp_path, monkeypatch):
+    """Like facebook/nllb-200-distilled-600M's main branch: no safetensors in the hub repository."""
+    commit = "0123456789abcdef0123456789abcdef01234567"
+    repo = tmp_path / "hub" / "models--someorg--bin-nllb"
+    shutil.copytree(bin_models["nllb"], repo / "snapshots" / commit)
+    (repo / "refs").mkdir()
+    (repo / "refs" / "main").write_text(commit)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hub"))
+    tr = greedy("someorg/bin-nllb")
+    assert tr.spec.fingerprint == greedy(bin_models["nllb"]).spec.fingerprint
+    assert texts(tr, SHORT_FA[:2], "fa") == texts(greedy(bin_models["nllb"]), SHORT_FA[:2], "fa")
+
+
 class _Marker:
     """Unpickling this creates a file: what a malicious checkpoint would do."""
 
