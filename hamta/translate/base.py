@@ -81,7 +81,8 @@ class Translation:
     Attributes:
         text: the English translation ("" for an empty source).
         flags: quality flags: ``max_length`` (hit the output-token limit), ``repetition`` (an n-gram repeats
-            abnormally), ``split_long`` (source longer than the model's limit, translated in pieces).
+            abnormally), ``split_long`` (source longer than the model's limit, translated in pieces),
+            ``unk`` (the source has characters the model's vocabulary lacks).
         from_cache: True when the result came from the persistent cache (no model call).
         n_tokens: number of generated tokens (summed over pieces).
     """

@@ -46,8 +46,19 @@ def _load_known(path: Path) -> dict[str, str]:
     return data if isinstance(data, dict) else {}
 
 
+def _current(key: str) -> bool:
+    """Whether a remembered "realpath|size|mtime_ns" still describes the file on disk."""
+    name, size, mtime = key.rsplit("|", 2)
+    try:
+        stat = os.stat(name)
+    except OSError:
+        return False
+    return (str(stat.st_size), str(stat.st_mtime_ns)) == (size, mtime)
+
+
 def _save_known(path: Path, known: dict[str, str]) -> None:
-    """Atomic replace; a lost race with another process only costs a re-hash later."""
+    """Atomic replace, without entries of deleted or changed files; a lost race only costs a re-hash."""
+    known = {k: v for k, v in known.items() if _current(k)}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".hashes.", dir=path.parent)
