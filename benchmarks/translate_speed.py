@@ -124,6 +124,8 @@ def build_nllb(out: Path, lines: list[str]) -> None:
     from tokenizers import Tokenizer, models, pre_tokenizers, trainers
     from transformers import M2M100Config, M2M100ForConditionalGeneration, NllbTokenizer
 
+    from hamta.testing.tiny_model import nllb_hub_layout
+
     size = SIZES["nllb"]
     bpe = Tokenizer(models.BPE(unk_token="<unk>"))
     bpe.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always")
@@ -136,6 +138,8 @@ def build_nllb(out: Path, lines: list[str]) -> None:
         vocab[f"\ue000filler{len(vocab)}"] = len(vocab)
     tok = NllbTokenizer(vocab=vocab, merges=merges, model_max_length=1024)
     tok.save_pretrained(out)
+    nllb_hub_layout(out, len(vocab))  # languages right after the vocabulary, <mask> last, as on the hub
+    tok = NllbTokenizer.from_pretrained(out)
     cfg = M2M100Config(vocab_size=len(tok) + 2, d_model=size["d_model"], encoder_layers=size["layers"],
                        decoder_layers=size["layers"], encoder_attention_heads=size["heads"],
                        decoder_attention_heads=size["heads"], encoder_ffn_dim=size["ffn"],

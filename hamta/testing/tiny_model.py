@@ -23,7 +23,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-__all__ = ["build_nllb", "build_m2m100", "build_marian", "BUILDERS", "sample_sentences", "WEIGHT_FORMATS"]
+__all__ = ["build_nllb", "build_m2m100", "build_marian", "BUILDERS", "sample_sentences", "WEIGHT_FORMATS",
+           "nllb_hub_layout"]
 
 SAMPLE_FILES = ("spm_sample.fa.txt", "spm_sample.ar.txt", "spm_sample.en.txt")
 #: how a builder stores the weights: safetensors, or only a torch.save'd state dict (like NLLB-600M's main)
@@ -157,8 +158,8 @@ def _save_m2m100_model(
     _save_weights(model, out, weights, family)
 
 
-def _nllb_hub_layout(out: Path, n_pieces: int) -> None:
-    """Renumber the saved tokenizer.json like the hub's: languages from pieces + 1, then <mask>.
+def nllb_hub_layout(out: Path, first: int) -> None:
+    """Renumber a saved NLLB tokenizer.json like the hub's: languages from id ``first`` on, then <mask>.
 
     transformers 5 builds an NLLB tokenizer from a bare SentencePiece model with <mask> *before* the language
     codes, which shifts every language id by one against the checkpoint; the hub's tokenizer.json does not.
@@ -167,7 +168,6 @@ def _nllb_hub_layout(out: Path, n_pieces: int) -> None:
 
     file = out / "tokenizer.json"
     data = json.loads(file.read_text(encoding="utf-8"))
-    first = n_pieces + FAIRSEQ_OFFSET
     ids = {code: first + i for i, code in enumerate(FAIRSEQ_LANGUAGE_CODES)}
     ids["<mask>"] = first + len(FAIRSEQ_LANGUAGE_CODES)
     for added in data["added_tokens"]:
@@ -200,7 +200,7 @@ def build_nllb(
         (out / src.name).write_bytes(src.read_bytes())  # real NLLB repos ship it beside tokenizer.json
     tok.model_max_length = max_positions
     tok.save_pretrained(out)
-    _nllb_hub_layout(out, SPM_PIECES)
+    nllb_hub_layout(out, SPM_PIECES + FAIRSEQ_OFFSET)
     tok = NllbTokenizer.from_pretrained(out)
     _save_m2m100_model(out, tok, len(tok), seed, weights, max_positions, "nllb", init_std)
     return out
