@@ -282,6 +282,8 @@ def test_cache_list_and_prune_stale_conversions(tiny_marian, tmp_path, capsys):
 
     model = tmp_path / "m"
     shutil.copytree(tiny_marian, model)
+    config = json.loads((model / "config.json").read_text())
+    (model / "config.json").write_text(json.dumps({**config, "hamta_test": str(tmp_path)}))  # its own model
     greedy(model, "ct2", compute_type="int8").translate(SHORT_AR[:1], "ar")
     greedy(f"{model}/../m", "ct2", compute_type="int8").translate(SHORT_AR[:1], "ar")
     mine = [c for c in list_conversions() if c.source == str(model.resolve())]
