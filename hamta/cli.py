@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "score-align": ("hamta.commands.score_align", "score sentence alignments or links against gold"),
     "check": ("hamta.commands.check", "check translations: wrong language, numbers, names, omissions"),
     "run": ("hamta.commands.run", "whole pipeline: read, split, translate, link, report"),
+    "cache": ("hamta.commands.cache", "list converted models and cached translations; prune stale ones"),
 }
 
 EXIT_USER_ERROR = 2

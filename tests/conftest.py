@@ -25,30 +25,31 @@ def _content_key() -> str:
     import transformers
 
     digest = hashlib.sha256(transformers.__version__.encode())
-    digest.update((TESTS / "tiny_models.py").read_bytes())
-    for sample in sorted((TESTS / "fixtures").glob("spm_sample.*.txt")):
+    package = TESTS.parent / "hamta" / "testing"
+    digest.update((package / "tiny_model.py").read_bytes())
+    for sample in sorted((package / "data").glob("spm_sample.*.txt")):
         digest.update(sample.read_bytes())
     return digest.hexdigest()[:16]
 
 
 def tiny_model_dir(family: str, **kwargs: object) -> Path:
     """The directory of a tiny ``family`` model (built once, reused while its inputs are unchanged)."""
-    import tiny_models
+    from hamta.testing import tiny_model
 
     variant = "-".join(f"{k}={v}" for k, v in sorted(kwargs.items()))
     tag = hashlib.sha256(variant.encode()).hexdigest()[:8] if variant else "default"
     root = Path(os.environ.get("HAMTA_TEST_MODELS") or Path(tempfile.gettempdir()) / "hamta-tiny-models")
     target = root / _content_key() / f"{family}-{tag}"
-    if (target / "model.safetensors").is_file():
+    if (target / "config.json").is_file():  # renamed into place complete
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{family}-", dir=target.parent))
     try:
-        tiny_models.BUILDERS[family](staging / "model", **kwargs)
+        tiny_model.BUILDERS[family](staging / "model", **kwargs)
         try:
             os.rename(staging / "model", target)
         except OSError:  # another session won the race: use its copy
-            if not (target / "model.safetensors").is_file():
+            if not (target / "config.json").is_file():
                 raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)

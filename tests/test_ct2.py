@@ -14,6 +14,7 @@ import pytest
 pytest.importorskip("ctranslate2")
 
 from hamta.errors import HamtaError  # noqa: E402
+from hamta.testing.tiny_model import sample_sentences  # noqa: E402
 from hamta.translate import Translator  # noqa: E402
 from hamta.translate.convert import (  # noqa: E402
     ConversionError,
@@ -22,14 +23,12 @@ from hamta.translate.convert import (  # noqa: E402
     fingerprint_model_dir,
 )
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FAMILIES = ("nllb", "m2m100", "marian")
 MAX_NEW = 6
 
 
 def _sentences(lang: str, n: int = 6) -> list[str]:
-    lines = (FIXTURES / f"spm_sample.{lang}.txt").read_text(encoding="utf-8").splitlines()
-    return [x for x in lines if x.strip()][:n]
+    return sample_sentences(lang, n)
 
 
 def _src(family: str) -> str:

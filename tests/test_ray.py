@@ -17,17 +17,17 @@ import pytest
 from hamta.cli import main
 from hamta.errors import HamtaError, MissingExtraError
 from hamta.records import Sentence
+from hamta.testing.tiny_model import sample_sentences
 from hamta.translate import Translator
 from hamta.translate.distributed import RayOptions, _TranslateWorker, prefill_cache, translate_records_on_ray
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-FA = [x for x in (FIXTURES / "spm_sample.fa.txt").read_text(encoding="utf-8").splitlines() if x.strip()]
-AR = [x for x in (FIXTURES / "spm_sample.ar.txt").read_text(encoding="utf-8").splitlines() if x.strip()]
+FA = sample_sentences("fa")
+AR = sample_sentences("ar")
 #: short sentences (fast on the tiny models), distinct lengths, one repeated to exercise dedupe
 FA_WORDS = (3, 9, 5, 12, 1, 7, 4, 10, 6, 2, 8, 11)
 SHORT_FA = [" ".join(s.split()[:n]) + "." for s, n in zip(FA, FA_WORDS, strict=False)]
 SHORT_AR = [" ".join(s.split()[:n]) + "." for s, n in zip(AR, (4, 8, 2, 11, 6, 3, 9, 5), strict=False)]
-#: settings shared by every run here: greedy float32 (batch-invariant) and short outputs (fast)
+#: settings shared by every run here: greedy float32 and short outputs (fast)
 SETTINGS = dict(engine="hf", device="cpu", beam_size=1, max_new_tokens=8)
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore:.*deprecated:DeprecationWarning")]
 CLI_SETTINGS = ["--engine", "hf", "--device", "cpu", "--beam", "1", "--max-new-tokens", "8"]
@@ -217,3 +217,28 @@ def test_worker_with_other_settings_refuses_to_translate(ray_session, tiny_nllb,
     with pytest.raises(HamtaError, match=expected):
         prefill_cache(tr, _records(), options=RayOptions(actors=1), _worker=OtherModelWorker)
     assert not _cache_rows(cache)  # nothing written under the wrong key
+
+
+@pytest.mark.parametrize("seed", (0, 1, 2))
+def test_ray_equals_single_process_for_any_job_composition(ray_session, tiny_nllb, tmp_path, seed):
+    """Beam 2: a random part of a shuffled two-document job is translated first (an "interrupted" run), then
+    the whole job goes through Ray; every record equals the single-process run of the whole job, and that
+    of its own document translated alone."""
+    import random
+
+    rng = random.Random(seed)
+    settings = {**SETTINGS, "beam_size": 2}
+    records = _records("a") + _records("b")[:9]
+    rng.shuffle(records)
+    cache = tmp_path / "c.sqlite"
+    part = rng.sample(records, len(records) // 3)
+    options = RayOptions(actors=1, block_sentences=rng.choice((3, 5, 8)))
+    first = Translator(tiny_nllb, cache=cache, max_batch_tokens=rng.choice((16, 48)), **settings)
+    first.translate_records(part)
+    tr = Translator(tiny_nllb, cache=cache, max_batch_tokens=rng.choice((24, 64, 2048)), **settings)
+    out = translate_records_on_ray(tr, records, options=options)
+    single = Translator(tiny_nllb, cache=False, **settings)
+    assert out == single.translate_records(records)
+    for doc in ("a", "b"):
+        alone = single.translate_records([r for r in records if r.doc == doc])
+        assert [r for r in out if r.doc == doc] == alone

@@ -1,8 +1,8 @@
 """hamta.translate: language tokens per family, batching invariants, cache, splitting, flags, errors.
 
-All models are tiny random checkpoints built by tests/tiny_models.py and loaded through the same code path
-as real ones (no network). Outputs of random models are gibberish, so tests compare translations with
-each other (alone vs batched, first run vs cached) and check token ids, never expected English.
+All models are tiny random checkpoints built by hamta/testing/tiny_model.py and loaded through the same
+code path as real ones (no network). Outputs of random models are gibberish, so tests compare translations
+with each other (alone vs batched, first run vs cached) and check token ids, never expected English.
 """
 
 from __future__ import annotations
@@ -17,19 +17,15 @@ from hypothesis import strategies as st
 
 from hamta.errors import HamtaError
 from hamta.records import Sentence
+from hamta.testing.tiny_model import sample_sentences
 from hamta.translate import Translation, Translator, get_engine_class
 from hamta.translate.batching import plan_batches
 from hamta.translate.flags import abnormal_repetition, has_repetition
 from hamta.translate.languages import canonical_language
 from hamta.translate.long_input import split_long
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-FA = [
-    line for line in (FIXTURES / "spm_sample.fa.txt").read_text(encoding="utf-8").splitlines() if line.strip()
-]
-AR = [
-    line for line in (FIXTURES / "spm_sample.ar.txt").read_text(encoding="utf-8").splitlines() if line.strip()
-]
+FA = sample_sentences("fa")
+AR = sample_sentences("ar")
 #: short sentences of different lengths (under the tiny models' 62-token source limit)
 SHORT_FA = [" ".join(s.split()[:n]) for s, n in zip(FA[:10], (3, 9, 5, 12, 1, 7, 4, 10, 6, 2), strict=True)]
 SHORT_AR = [" ".join(s.split()[:n]) for s, n in zip(AR[:8], (4, 8, 2, 11, 6, 3, 9, 5), strict=True)]
@@ -175,6 +171,10 @@ def test_plan_batches_budget_order_and_coverage():
         assert width * len(batch) <= 40 or len(batch) == 1
     flat = [lengths[i] for b in batches for i in b]
     assert flat == sorted(flat, reverse=True)
+    # one length per batch (no padding), as full as the budget allows
+    assert all(len({lengths[i] for i in b}) == 1 for b in batches)
+    assert [sorted(b) for b in batches if lengths[b[0]] == 7] == [[2, 3]]
+    assert plan_batches([3] * 7, 9) == [[0, 1, 2], [3, 4, 5], [6]]
     assert plan_batches([100], 10) == [[0]]
     assert plan_batches([], 10) == []
 
@@ -440,7 +440,7 @@ def test_offline_hub_model_names_model_and_local_dir(tmp_path, monkeypatch):
     assert "\n" not in str(info.value)
 
 
-def test_model_from_the_hf_cache_offline_uses_the_commit_as_fingerprint(tiny_nllb, tmp_path, monkeypatch):
+def test_model_from_the_hf_cache_offline_is_the_same_model_as_a_local_copy(tiny_nllb, tmp_path, monkeypatch):
     import shutil
 
     commit = "0123456789abcdef0123456789abcdef01234567"
@@ -451,8 +451,10 @@ def test_model_from_the_hf_cache_offline_uses_the_commit_as_fingerprint(tiny_nll
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hub"))
     tr = greedy("someorg/tiny-nllb")
-    assert tr.spec.fingerprint == commit and tr.spec.family == "nllb"
-    assert f"rev:{commit}" in tr.signature()
+    assert tr.spec.family == "nllb" and tr.spec.path == (repo / "snapshots" / commit).resolve()
+    # a hub snapshot and a copy of its files are one model: same fingerprint, same cache key
+    assert tr.spec.fingerprint == shared(tiny_nllb).spec.fingerprint
+    assert tr.signature() == shared(tiny_nllb).signature()
     expected = shared(tiny_nllb).translate([SHORT_FA[1]], "fa")[0].text
     assert tr.translate([SHORT_FA[1]], "fa")[0].text == expected
 
@@ -471,12 +473,6 @@ def test_unsupported_model_type(tmp_path):
         HamtaError, match=r"unsupported model type 'bert'; hamta translates with NLLB-200, M2M100"
     ):
         greedy(model).translate(["x"], "fa")
-
-
-def test_pickle_only_checkpoint_is_refused(tmp_path):
-    model = _fake_model(tmp_path / "m", {"model_type": "marian"}, {"pytorch_model.bin": b"x"})
-    with pytest.raises(HamtaError, match=r"no safetensors weights.*pytorch_model.bin.*never loaded"):
-        greedy(model).translate(["x"], "ar")
 
 
 def test_marian_into_other_language_is_refused(tmp_path, tiny_marian):

@@ -19,10 +19,10 @@ import pytest
 from hamta.cli import main
 from hamta.records import read_records
 from hamta.segment import paragraph_spans
+from hamta.testing.tiny_model import sample_sentences
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = sorted((REPO / "seeds").glob("*.txt"))
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SUMMARY = re.compile(
     r"hamta translate: (\d+) documents?, (\d+) sentences?, (\d+) from cache, (\d+) translated, (\d+) flagged"
 )
@@ -82,7 +82,7 @@ def test_translate_seeds_writes_both_outputs_then_all_from_cache(tiny_nllb, seed
 def test_jsonl_inputs_records_and_documents(tiny_nllb, tmp_path, capsys):
     out, cache = tmp_path / "out", tmp_path / "c.sqlite"
     docs = tmp_path / "docs.jsonl"
-    fa = (FIXTURES / "spm_sample.fa.txt").read_text(encoding="utf-8").splitlines()
+    fa = sample_sentences("fa")
     lines = [{"id": "a1", "body": fa[3]}, {"body": fa[4] + "\n\n" + fa[5]}]
     docs.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n", encoding="utf-8")
     base = ["--model", str(tiny_nllb), "--cache", str(cache), *FAST]
@@ -101,7 +101,7 @@ def test_jsonl_inputs_records_and_documents(tiny_nllb, tmp_path, capsys):
 
 
 def test_stdin_input(tiny_nllb, tmp_path, monkeypatch, capsys):
-    text = (FIXTURES / "spm_sample.ar.txt").read_text(encoding="utf-8").splitlines()[0]
+    text = sample_sentences("ar", 1)[0]
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text.encode("utf-8"))))
     assert (
         main(
@@ -157,9 +157,7 @@ def test_errors_are_one_line(tiny_nllb, seed_dir, tmp_path, monkeypatch, capsys,
 
 
 def test_resume_after_sigkill(tiny_nllb, tmp_path, capsys):
-    lines = []
-    for name in ("spm_sample.fa.txt", "spm_sample.ar.txt"):
-        lines += [x for x in (FIXTURES / name).read_text(encoding="utf-8").splitlines() if x.strip()]
+    lines = sample_sentences("fa") + sample_sentences("ar")
     source = tmp_path / "news.txt"
     source.write_text("\n\n".join(lines) + "\n", encoding="utf-8")
     out, cache = tmp_path / "out", tmp_path / "cache.sqlite"

@@ -65,7 +65,15 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=DEFAULT_MAX_BATCH_TOKENS,
         metavar="N",
-        help=f"source tokens per batch, padding included (default: {DEFAULT_MAX_BATCH_TOKENS})",
+        help=f"source tokens per batch (default: {DEFAULT_MAX_BATCH_TOKENS})",
+    )
+    parser.add_argument(
+        "--batching",
+        default="exact",
+        choices=("exact", "padded"),
+        help="exact: batches of one source length, so every output is what the sentence gets alone "
+        "(default); padded: fuller batches, faster on small jobs, but a sentence's output can depend on "
+        "its batch-mates",
     )
     parser.add_argument(
         "--no-repeat-ngram",
@@ -99,6 +107,7 @@ def translator_settings(args: argparse.Namespace) -> dict[str, Any]:
         "device": args.device,
         "beam_size": args.beam,
         "max_batch_tokens": args.batch_tokens,
+        "batching": getattr(args, "batching", "exact"),
         "cache": False if args.no_cache else args.cache,
         "max_new_tokens": args.max_new_tokens,
         "no_repeat_ngram_size": args.no_repeat_ngram,

@@ -23,6 +23,9 @@ once in `Translator`, so every engine gets identical behaviour:
   ``finished`` = whether EOS was produced. The front door decodes ids with the shared tokenizer (pinned
   detokenization), truncates each output to its own per-sentence limit and sets the flags, so results
   do not depend on batch composition.
+* optional ``_submit(...)``: the same arguments as ``_generate``; starts the batch and returns a function
+  that gives its results. The default runs ``_generate`` at once; ct2 decodes asynchronously, so that the
+  loop keeps ``max_in_flight`` batches (one per CPU worker, and a spare) decoding side by side.
 * ``cache_identity(self) -> str``: what, besides model fingerprint and decoding settings, changes outputs
   (engine name, compute type/dtype), e.g. ``"hf:float32"`` or ``"ct2:int8"``. Part of the cache key; must
   work before ``_load`` (a fully cached job never loads the weights).
@@ -37,20 +40,15 @@ from __future__ import annotations
 
 import importlib
 import logging
-import os
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, ClassVar
-
-from hamta.errors import HamtaError
 
 __all__ = [
     "Translation",
     "Generated",
     "Engine",
-    "Translator",
     "TranslationStats",
     "ENGINES",
     "get_engine_class",
@@ -83,7 +81,8 @@ class Translation:
     Attributes:
         text: the English translation ("" for an empty source).
         flags: quality flags: ``max_length`` (hit the output-token limit), ``repetition`` (an n-gram repeats
-            abnormally), ``split_long`` (source longer than the model's limit, translated in pieces).
+            abnormally), ``split_long`` (source longer than the model's limit, translated in pieces),
+            ``unk`` (the source has characters the model's vocabulary lacks).
         from_cache: True when the result came from the persistent cache (no model call).
         n_tokens: number of generated tokens (summed over pieces).
     """
@@ -118,6 +117,8 @@ class Engine(ABC):
     """An inference backend: turns batches of source token ids into target token ids. See module doc."""
 
     name: ClassVar[str] = ""
+    #: batches the translate loop keeps started at once (see `_submit`)
+    max_in_flight: int = 1
 
     def __init__(self, model: Any, tokenizer: Any, *, device: str = "cpu", **options: Any) -> None:
         self.model = model  # hamta.translate.models.ModelSpec
@@ -147,6 +148,20 @@ class Engine(ABC):
         no_repeat_ngram_size: int,
     ) -> list[Generated]:
         """Translate one batch of source ids; see the module docstring for the exact contract."""
+
+    def _submit(
+        self,
+        batch: list[list[int]],
+        tgt_token_id: int | None,
+        *,
+        beam_size: int,
+        max_new_tokens: int,
+        no_repeat_ngram_size: int,
+    ) -> Callable[[], list[Generated]]:
+        """Start one batch; the returned function gives its results (default: decode it now)."""
+        results = self._generate(batch, tgt_token_id, beam_size=beam_size, max_new_tokens=max_new_tokens,
+                                 no_repeat_ngram_size=no_repeat_ngram_size)
+        return lambda: results
 
     @abstractmethod
     def cache_identity(self) -> str:
@@ -190,211 +205,10 @@ def _resolve_device(device: str) -> str:
         return "cpu"
 
 
-@dataclass
-class _Item:
-    """One unit of model work: a unique (language, normalized text) piece."""
+def __getattr__(name: str) -> Any:
+    """``Translator`` lives in `hamta.translate.translator`; importable from here too, lazily (no cycle)."""
+    if name == "Translator":
+        from hamta.translate.translator import Translator
 
-    ids: list[int]
-    limit: int
-    result: Generated | None = None
-
-
-class Translator:
-    """Translate Persian/Arabic (or any language the model knows) into English, with a persistent cache.
-
-    Example:
-        >>> tr = Translator("facebook/nllb-200-distilled-600M")          # doctest: +SKIP
-        >>> tr.translate(["سلام دنیا"], src_lang="fa")[0].text             # doctest: +SKIP
-        'Hello world'
-
-    Args:
-        model: a Hugging Face hub id or a local directory (NLLB-200, M2M100 or Marian/opus-mt checkpoint).
-        engine: ``"auto"`` (CTranslate2 where available, else transformers), ``"hf"`` or ``"ct2"``.
-        device: ``"auto"`` (cuda if available), ``"cpu"`` or ``"cuda"``.
-        beam_size: beam width (1 = greedy; deterministic and batch-invariant in float32).
-        max_batch_tokens: token budget per batch (longest source x batch size, padding counted).
-        cache: path of the SQLite cache file; ``None`` for the default (``$HAMTA_CACHE_DIR`` or
-            ``~/.cache/hamta``)/``translations.sqlite``; ``False`` to disable caching.
-        max_new_tokens: fixed output limit per sentence; ``None`` = ``2 * source_tokens + 16`` capped at
-            the model's target limit (keeps degenerate outputs from running for hundreds of steps).
-        no_repeat_ngram_size: forbid repeating n-grams of this size in outputs (0 = off; repetition is
-            flagged either way).
-        max_input_tokens: longer sources are split at clause boundaries / token windows (never
-            truncated); ``None`` = the model's source limit.
-        tgt_lang: target language (``"en"``).
-        progress: show a tqdm bar on stderr (off in the API, on in the CLI).
-        **engine_options: passed to the engine (e.g. ``compute_type`` for ct2, ``dtype`` for hf).
-    """
-
-    def __init__(
-        self,
-        model: str | os.PathLike[str] = DEFAULT_MODEL,
-        engine: str = "auto",
-        device: str = "auto",
-        beam_size: int = DEFAULT_BEAM_SIZE,
-        max_batch_tokens: int = DEFAULT_MAX_BATCH_TOKENS,
-        cache: str | os.PathLike[str] | None | bool = None,
-        *,
-        max_new_tokens: int | None = None,
-        no_repeat_ngram_size: int = 0,
-        max_input_tokens: int | None = None,
-        tgt_lang: str = "en",
-        progress: bool = False,
-        **engine_options: Any,
-    ) -> None:
-        if engine != "auto" and engine not in ENGINES:
-            get_engine_class(engine)  # raises the ValueError listing valid names
-        if not isinstance(beam_size, int) or beam_size < 1:
-            raise ValueError(f"beam_size must be a positive integer, got {beam_size!r}")
-        if not isinstance(max_batch_tokens, int) or max_batch_tokens < 1:
-            raise ValueError(f"max_batch_tokens must be a positive integer, got {max_batch_tokens!r}")
-        if max_new_tokens is not None and max_new_tokens < 1:
-            raise ValueError(f"max_new_tokens must be a positive integer, got {max_new_tokens!r}")
-        if no_repeat_ngram_size < 0:
-            raise ValueError(f"no_repeat_ngram_size must be >= 0, got {no_repeat_ngram_size!r}")
-        self.model_name = str(model)
-        self.engine_name = engine
-        self.device = _resolve_device(device)
-        self.beam_size = beam_size
-        self.max_batch_tokens = max_batch_tokens
-        self.max_new_tokens = max_new_tokens
-        self.no_repeat_ngram_size = no_repeat_ngram_size
-        self.max_input_tokens = max_input_tokens
-        self.tgt_lang = tgt_lang
-        self.progress = progress
-        self.engine_options = engine_options
-        self._cache_arg = cache
-        self.stats = TranslationStats()
-        self._spec: Any = None
-        self._tokenizer: Any = None
-        self._engine: Engine | None = None
-        self._cache: Any = None
-        self._family: Any = None
-
-    # ------------------------------------------------------------------ loading
-    @property
-    def spec(self) -> Any:
-        """The resolved model (`hamta.translate.models.ModelSpec`); resolving may hit the HF cache."""
-        if self._spec is None:
-            from hamta.translate.models import resolve_model
-
-            self._spec = resolve_model(self.model_name)
-        return self._spec
-
-    @property
-    def family(self) -> Any:
-        """The model family adapter (language codes, special tokens); see `hamta.translate.languages`."""
-        if self._family is None:
-            from hamta.translate.languages import family_adapter
-
-            self._family = family_adapter(self.spec, self.tokenizer)
-        return self._family
-
-    @property
-    def tokenizer(self) -> Any:
-        if self._tokenizer is None:
-            from hamta.translate.models import load_tokenizer
-
-            self._tokenizer = load_tokenizer(self.spec)
-        return self._tokenizer
-
-    @property
-    def engine(self) -> Engine:
-        """The loaded engine (created and loaded on first use)."""
-        return self._get_engine(load=True)
-
-    def _get_engine(self, load: bool) -> Engine:
-        """The engine object; ``load=False`` builds it without loading weights (for the cache signature)."""
-        if self._engine is None:
-            name = self.engine_name
-            if name == "auto":
-                name = _auto_engine_name(self.spec, self.device)
-            self._engine = get_engine_class(name)(
-                self.spec, self.tokenizer, device=self.device, **self.engine_options
-            )
-        if load and not self._engine._loaded:
-            try:
-                self._engine.load()
-            except HamtaError as exc:
-                if self.engine_name != "auto" or self._engine.name == "hf":
-                    raise
-                log.warning("engine %s failed (%s); falling back to transformers", self._engine.name, exc)
-                self._engine = get_engine_class("hf")(self.spec, self.tokenizer, device=self.device)
-                self._engine.load()
-        return self._engine
-
-    @property
-    def cache(self) -> Any:
-        """The `TranslationCache`, or None when caching is off."""
-        if self._cache is None and self._cache_arg is not False:
-            from hamta.translate.cache import TranslationCache, default_cache_path
-
-            path = default_cache_path() if self._cache_arg in (None, True) else Path(self._cache_arg)
-            self._cache = TranslationCache(path)
-        return self._cache
-
-    def close(self) -> None:
-        """Close the cache connection (results are already committed)."""
-        if self._cache is not None:
-            self._cache.close()
-            self._cache = None
-
-    def __enter__(self) -> Translator:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def signature(self) -> str:
-        """Every setting that changes outputs, printed like sacrebleu's signatures (also the cache key)."""
-        from hamta import __version__
-
-        mnt = "auto" if self.max_new_tokens is None else str(self.max_new_tokens)
-        mit = "auto" if self.max_input_tokens is None else str(self.max_input_tokens)
-        return (
-            f"model:{self.spec.name}|rev:{self.spec.fingerprint}|engine:{self._get_engine(load=False).cache_identity()}"
-            f"|beam:{self.beam_size}|max_new:{mnt}|nrng:{self.no_repeat_ngram_size}|max_in:{mit}"
-            f"|tgt:{self.tgt_lang}|hamta:{__version__}"
-        )
-
-    # ------------------------------------------------------------------ public API
-    def translate(
-        self,
-        sentences: Sequence[str],
-        src_lang: str,
-        *,
-        on_progress: Callable[[int], None] | None = None,
-    ) -> list[Translation]:
-        """Translate ``sentences`` (all in ``src_lang``) into English, in input order.
-
-        Repeated sentences (after normalization) are translated once; cached ones are not translated.
-        """
-        from hamta.translate.batching import translate_units
-
-        if isinstance(sentences, str):
-            raise TypeError("translate() takes a list of sentences, not a single string")
-        return translate_units(self, [(s, src_lang) for s in sentences], on_progress=on_progress)
-
-    def translate_records(
-        self,
-        records: Iterable[Any],
-        src_lang: str | None = None,
-        *,
-        on_progress: Callable[[int], None] | None = None,
-        on_result: Callable[[int, Translation], None] | None = None,
-    ) -> list[Any]:
-        """Fill ``en`` and ``flags`` of hamta `Sentence` records, in order.
-
-        ``on_result(i, translation)`` is called for every record i that went to the model or the cache
-        (``translation.from_cache`` tells which), e.g. for per-document counts.
-
-        Boilerplate records are not translated and keep ``en=None`` (later stages skip them). Records whose
-        ``lang`` is ``en`` get ``en = text`` without a model call. ``src_lang`` overrides every record's
-        ``lang``; otherwise a record with ``lang == "other"`` is translated as its document's majority
-        fa/ar language, or left with ``en=None`` and flag ``lang_unknown`` if the document has none.
-        """
-        from hamta.translate.batching import translate_records
-
-        return translate_records(
-            self, list(records), src_lang=src_lang, on_progress=on_progress, on_result=on_result
-        )
+        return Translator
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

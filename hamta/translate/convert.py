@@ -2,8 +2,9 @@
 
 Why a cache: conversion loads the whole model in transformers (seconds to a minute for NLLB-600M), so it
 is done on first use and kept under ``<cache>/ct2/<fingerprint>-<quantization>``, where the fingerprint
-is the source model's hash (weights + config) and the quantization is what the weights are stored as.
-A new checkpoint, or a changed one, gets a new directory; an old one is never reused by mistake.
+is the source model's content hash (`hamta.translate.fingerprint.model_fingerprint`, the same one the
+translation cache uses) and the quantization is what the weights are stored as. A new checkpoint, or a
+changed one, gets a new directory; an old one is never reused by mistake (`hamta cache prune` removes it).
 
 Conversion writes into a temporary sibling directory and renames it into place when complete, so an
 interrupted conversion never leaves a half model that a later run would load.
@@ -15,12 +16,12 @@ Example:
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,17 +34,17 @@ __all__ = [
     "converted_dir",
     "default_ct2_root",
     "fingerprint_model_dir",
+    "Conversion",
+    "list_conversions",
+    "DONE_FILE",
 ]
 
 log = logging.getLogger("hamta.translate.convert")
 
 #: weight types CTranslate2 can store; int8 suits CPUs, float16/bfloat16/int8_float16 suit GPUs.
 QUANTIZATIONS = ("float32", "int8", "int8_float32", "float16", "bfloat16", "int8_float16", "int8_bfloat16")
-#: files whose bytes define a checkpoint's outputs (weights, architecture, vocabulary).
-_FINGERPRINT_GLOBS = ("config.json", "*.safetensors", "*.bin", "*.spm", "*.model", "vocab.json",
-                      "tokenizer.json")
 #: marker written last: a directory without it is not a finished conversion.
-_DONE = "hamta_conversion.json"
+DONE_FILE = _DONE = "hamta_conversion.json"
 
 
 class ConversionError(HamtaError):
@@ -51,33 +52,26 @@ class ConversionError(HamtaError):
 
 
 def default_ct2_root() -> Path:
-    """Where converted models live: ``$HAMTA_CACHE_DIR/ct2`` or ``~/.cache/hamta/ct2``."""
-    base = os.environ.get("HAMTA_CACHE_DIR") or os.path.join(Path.home(), ".cache", "hamta")
-    return Path(base) / "ct2"
+    """Where converted models live: ``<hamta cache root>/ct2`` (`hamta.translate.fingerprint.cache_root`)."""
+    from hamta.translate.fingerprint import cache_root
+
+    return cache_root() / "ct2"
 
 
 def fingerprint_model_dir(path: str | os.PathLike[str]) -> str:
-    """A sha256 over the checkpoint files that define its outputs (name, size and content).
+    """The model's fingerprint (`hamta.translate.fingerprint.model_fingerprint`), as a conversion error."""
+    from hamta.translate.fingerprint import model_fingerprint
 
-    Used when the caller has no fingerprint of its own (hamta's model resolver usually provides one).
-    """
-    root = Path(path)
-    digest = hashlib.sha256()
-    files = sorted({p for pattern in _FINGERPRINT_GLOBS for p in root.glob(pattern) if p.is_file()})
-    if not files:
-        raise ConversionError(f"{root}: no model files (config.json, *.safetensors) to convert")
-    for file in files:
-        digest.update(f"{file.name}\0{file.stat().st_size}\0".encode())
-        with file.open("rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(chunk)
-    return digest.hexdigest()
+    try:
+        return model_fingerprint(path)
+    except HamtaError as exc:
+        raise ConversionError(f"cannot convert {path}: {exc}") from None
 
 
 def converted_dir(fingerprint: str, quantization: str, root: str | os.PathLike[str] | None = None) -> Path:
     """The cache directory for one (source model, quantization) pair."""
     _check_quantization(quantization)
-    safe = "".join(c for c in fingerprint if c.isalnum())[:24] or "model"
+    safe = "".join(c for c in fingerprint.rsplit(":", 1)[-1] if c.isalnum())[:32] or "model"
     return Path(root or default_ct2_root()) / f"{safe}-{quantization}"
 
 
@@ -141,8 +135,10 @@ def convert_model(
         bar.update(1)
         bar.set_postfix_str("saving")
         _copy_tokenizer_files(src, tmp)
-        info = {"source": str(src), "fingerprint": fingerprint, "quantization": quantization,
-                "marian_zero_start": getattr(converter, "marian_zero_start", None)}
+        from hamta import __version__
+
+        info = {"source": str(src.resolve()), "fingerprint": fingerprint, "quantization": quantization,
+                "marian_zero_start": getattr(converter, "marian_zero_start", None), "hamta": __version__}
         (tmp / _DONE).write_text(json.dumps(info, indent=1), encoding="utf-8")
         if out.exists():  # a stale or forced directory: replace it
             shutil.rmtree(out, ignore_errors=True)
@@ -196,9 +192,10 @@ def _make_converter(src: Path, tokenizer: Any) -> Any:
         marian_zero_start: bool | None = None
 
         def load_model(self, model_class: Any, model_name_or_path: str, **kwargs: Any) -> Any:
-            if any(src.glob("*.safetensors")):
-                kwargs.setdefault("use_safetensors", True)  # never unpickle when safetensors exist
-            return model_class.from_pretrained(model_name_or_path, **kwargs)
+            from hamta.translate.weights import load_model
+
+            # safetensors, or a .bin read weights-only: the same safe loading as the hf engine
+            return load_model(model_class, Path(model_name_or_path), str(src), **kwargs)
 
         def load_tokenizer(self, tokenizer_class: Any, model_name_or_path: str, **kwargs: Any) -> Any:
             if tokenizer is not None:
@@ -282,3 +279,50 @@ def _marian_keep_pad_loader() -> Any:
             return BartLoader.get_vocabulary(self, model, tokenizer)
 
     return _MarianKeepPad()
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """One directory under the conversion cache, for `hamta cache list|prune`.
+
+    ``state``: ``ok`` (its source exists with the same fingerprint), ``stale`` (the source is gone or its
+    bytes changed: nothing will use it again), ``unfinished`` (an interrupted conversion).
+    """
+
+    path: Path
+    source: str
+    fingerprint: str
+    quantization: str
+    size: int
+    state: str
+
+
+def _dir_size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def list_conversions(root: str | os.PathLike[str] | None = None) -> list[Conversion]:
+    """Every converted model under ``root`` (default `default_ct2_root`), with whether it is still current."""
+    from hamta.translate.fingerprint import model_fingerprint
+
+    base = Path(root or default_ct2_root())
+    if not base.is_dir():
+        return []
+    out: list[Conversion] = []
+    current: dict[str, str | None] = {}
+    for path in sorted(p for p in base.iterdir() if p.is_dir()):
+        try:
+            info = json.loads((path / _DONE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            out.append(Conversion(path, "", "", "", _dir_size(path), "unfinished"))
+            continue
+        source = str(info.get("source", ""))
+        if source not in current:
+            try:
+                current[source] = model_fingerprint(source) if source and Path(source).is_dir() else None
+            except HamtaError:
+                current[source] = None
+        state = "ok" if current[source] == info.get("fingerprint") else "stale"
+        fingerprint, quantization = str(info.get("fingerprint", "")), str(info.get("quantization", ""))
+        out.append(Conversion(path, source, fingerprint, quantization, _dir_size(path), state))
+    return out

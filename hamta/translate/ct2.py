@@ -118,6 +118,8 @@ class CT2Engine(Engine):
             workers, intra = max(1, int(self.options.get("inter_threads") or 1)), 0
         #: sub-batches decoded side by side (`_generate` splits each batch into this many)
         self.workers = workers
+        #: batches kept decoding at once: every worker busy even when batches are small
+        self.max_in_flight = 2 * workers
         try:
             self.translator = ctranslate2.Translator(
                 str(path),
@@ -131,10 +133,11 @@ class CT2Engine(Engine):
             raise HamtaError(f"model {self.model.name!r}: CTranslate2 cannot load {path} ({exc})") from None
         tok = self.tokenizer
         self.eos_token = tok.eos_token
-        # A Marian model converted with <pad> kept (non-zero <pad> embedding) must never emit <pad>,
-        # just as the hf engine bans it; in the stock conversion <pad> is not in the vocabulary at all.
+        # The same constraints as the hf engine's GenerationConfig: <pad> is never generated (NLLB/M2M100
+        # keep <pad> in the vocabulary; so does a Marian model converted with <pad> as its start token; the
+        # stock Marian conversion has no <pad> at all).
         self.suppress: list[list[str]] | None = None
-        if self.model.family == "marian" and tok.pad_token and self._vocab_has(path, tok.pad_token):
+        if tok.pad_token and tok.pad_token != tok.eos_token and self._vocab_has(path, tok.pad_token):
             self.suppress = [[tok.pad_token]]
         log.debug("ct2 engine: %s on %s (%s, %d workers x %d threads)", path, self.device, compute_type,
                   workers, intra)
@@ -175,6 +178,19 @@ class CT2Engine(Engine):
         max_new_tokens: int,
         no_repeat_ngram_size: int,
     ) -> list[Generated]:
+        return self._submit(batch, tgt_token_id, beam_size=beam_size, max_new_tokens=max_new_tokens,
+                            no_repeat_ngram_size=no_repeat_ngram_size)()
+
+    def _submit(
+        self,
+        batch: list[list[int]],
+        tgt_token_id: int | str | None,
+        *,
+        beam_size: int,
+        max_new_tokens: int,
+        no_repeat_ngram_size: int,
+    ) -> Any:
+        """Queue the batch on CTranslate2's workers (asynchronous); the returned function collects it."""
         tok = self.tokenizer
         source = [tok.convert_ids_to_tokens(ids) for ids in batch]
         prefix_token = self._target_token(tgt_token_id)
@@ -200,7 +216,12 @@ class CT2Engine(Engine):
             max_input_length=0,  # hamta splits long inputs itself; never truncate silently
             return_end_token=True,
             suppress_sequences=self.suppress,
+            asynchronous=True,
         )
+        return lambda: self._collect([r.result() for r in results], n_prefix)
+
+    def _collect(self, results: list[Any], n_prefix: int) -> list[Generated]:
+        tok = self.tokenizer
         out = []
         for result in results:
             tokens = result.hypotheses[0][n_prefix:]

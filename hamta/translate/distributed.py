@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 from hamta.errors import HamtaError, MissingExtraError
 
 if TYPE_CHECKING:
-    from hamta.translate.base import Translator
+    from hamta.translate.translator import Translator
 
 __all__ = [
     "RayOptions",
@@ -62,7 +62,7 @@ DEFAULT_CPUS_PER_ACTOR = 4
 #: actor restarts and block retries before a failure counts as permanent (Ray's own retry machinery).
 DEFAULT_RETRIES = 3
 
-Key = tuple[str, str]  # (family source code, normalized sentence): the cache key besides the signature
+Key = tuple[str, str]  # (family source code, normalized sentence), as in hamta.translate.translator
 
 
 @dataclass(frozen=True)
@@ -143,12 +143,10 @@ def _import_ray() -> Any:
 def _job_units(tr: Translator, records: Sequence[Any], src_lang: str | None) -> list[tuple[Any, str]]:
     """``(record, lang)`` of every record `Translator.translate_records` would send to the model.
 
-    The same plan (`hamta.translate.batching.plan_record_units`) that the driver's normal pass uses, so
-    exactly those sentences go to Ray.
+    The same plan (`Translator.plan_records`) that the driver's normal pass uses, so exactly those
+    sentences go to Ray.
     """
-    from hamta.translate.batching import plan_record_units
-
-    _, todo = plan_record_units(tr, records, src_lang)
+    _, todo = tr.plan_records(records, src_lang)
     return [(records[i], lang) for i, lang in todo]
 
 
@@ -166,43 +164,23 @@ class _Work:
 
 
 def _plan_work(tr: Translator, units: list[tuple[Any, str]]) -> _Work:
-    from hamta.translate.batching import normalize_source
-
-    fam = tr.family
-    codes: dict[str, str] = {}
-    multiplicity: dict[Key, int] = defaultdict(int)
-    example: dict[Key, tuple[str, str]] = {}
-    keys: list[tuple[Any, Key]] = []
-    empty = 0
-    for rec, lang in units:
-        if lang not in codes:
-            codes[lang] = fam.source_code(lang)
-        norm = normalize_source(rec.text, lang)
-        if not norm:
-            empty += 1
-            continue
-        key = (codes[lang], norm)
-        multiplicity[key] += 1
-        keys.append((rec, key))
-        example.setdefault(key, (rec.text, lang))
-    by_code: dict[str, list[str]] = defaultdict(list)
-    for code, norm in multiplicity:
-        by_code[code].append(norm)
-    signature = tr.signature()
-    cached: set[Key] = set()
-    for code, norms in by_code.items():
-        cached.update((code, norm) for norm in tr.cache.get_many(signature, code, norms))
-    misses = [k for k in multiplicity if k not in cached]
-    misses.sort(key=lambda k: (-len(k[1]), k))  # similar lengths share a block; longest first
-    items = [{"text": example[k][0], "lang": example[k][1], "code": k[0], "norm": k[1]} for k in misses]
+    """`Translator.plan_units` (the single-process loop's own plan) turned into Ray work items."""
+    plan = tr.plan_units([(rec.text, lang) for rec, lang in units])
+    keys = [(rec, key) for (rec, _), key in zip(units, plan.keys, strict=True) if key is not None]
+    misses = sorted(plan.misses, key=lambda k: (-len(k[1]), k))  # like lengths share a block, longest first
+    items = []
+    for key in misses:
+        rec, lang = units[plan.examples[key]]
+        items.append({"text": rec.text, "lang": lang, "code": key[0], "norm": key[1]})
+    empty = sum(1 for k in plan.keys if k is None)
     return _Work(
         items=items,
-        multiplicity=dict(multiplicity),
+        multiplicity=plan.multiplicity,
         keys=keys,
         sentences=len(units),
-        unique=len(multiplicity),
-        cached=len(cached),
-        cached_sentences=empty + sum(multiplicity[k] for k in cached),
+        unique=len(plan.multiplicity),
+        cached=len(plan.cached),
+        cached_sentences=empty + sum(plan.multiplicity[k] for k in plan.cached),
     )
 
 
@@ -215,7 +193,7 @@ class _TranslateWorker:
             import torch
 
             torch.set_num_threads(threads)
-        from hamta.translate.base import Translator
+        from hamta.translate.translator import Translator
 
         self.translator = Translator(**settings, cache=False, progress=False)
         mine = self.translator.signature()
@@ -362,6 +340,7 @@ def _worker_settings(tr: Translator, device: str) -> tuple[dict[str, Any], str]:
         "device": device,
         "beam_size": tr.beam_size,
         "max_batch_tokens": tr.max_batch_tokens,
+        "batching": tr.batching,
         "max_new_tokens": tr.max_new_tokens,
         "no_repeat_ngram_size": tr.no_repeat_ngram_size,
         "max_input_tokens": tr.max_input_tokens,

@@ -13,6 +13,8 @@ __all__ = [
     "FLAG_REPETITION",
     "FLAG_SPLIT_LONG",
     "FLAG_LANG_UNKNOWN",
+    "FLAG_LANG_UNSUPPORTED",
+    "FLAG_UNK",
     "has_repetition",
     "abnormal_repetition",
 ]
@@ -25,6 +27,10 @@ FLAG_REPETITION = "repetition"
 FLAG_SPLIT_LONG = "split_long"
 #: the record's language is unknown and could not be inferred from its document
 FLAG_LANG_UNKNOWN = "lang_unknown"
+#: the record's language (and its document's) is one the model does not translate (one-pair Marian models)
+FLAG_LANG_UNSUPPORTED = "lang_unsupported"
+#: the source has characters the model's vocabulary lacks (<unk> tokens): the translation may drop them
+FLAG_UNK = "unk"
 
 
 def has_repetition(

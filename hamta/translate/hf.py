@@ -47,12 +47,17 @@ class HFEngine(Engine):
             if self.model.family == "marian"
             else (transformers.M2M100ForConditionalGeneration)
         )
+        from hamta.translate.weights import load_model
+
         try:
-            net = cls.from_pretrained(str(self.model.path), use_safetensors=True, dtype=getattr(torch, dtype))
+            net = load_model(cls, self.model.path, self.model.name, dtype=getattr(torch, dtype))
         except (OSError, ValueError, RuntimeError) as exc:
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
             raise HamtaError(f"model {self.model.name!r}: cannot load weights ({first})") from None
         self.net = net.to(self.device).eval()
+        # Decoding settings are hamta's alone: drop the checkpoint's generation_config.json (NLLB max_length
+        # 200, opus-mt num_beams 6 / forced_eos ...), which generate() would merge into every unset field.
+        self.net.generation_config = transformers.GenerationConfig()
         self.pad_id = int(self.tokenizer.pad_token_id)
         self.eos_id = int(self.tokenizer.eos_token_id)
         # Marian decodes from the pad token; NLLB/M2M100 from </s>. Taken from the checkpoint's config.
@@ -66,9 +71,9 @@ class HFEngine(Engine):
     ) -> Any:
         from transformers import GenerationConfig
 
-        # + EOS (+ forced language token) + one spare step: checkpoints with forced_eos_token_id (opus-mt)
-        # force EOS at the last step, which must not pass for a natural end inside the limit
+        # + EOS (+ forced language token) + one spare step, so that a natural end inside the limit is seen
         steps = max_new_tokens + 2 + (1 if tgt_token_id is not None else 0)
+        # every field generate() reads is set here, so nothing is merged from anywhere else
         return GenerationConfig(
             decoder_start_token_id=self.start_id,
             bos_token_id=self.net.config.bos_token_id,
@@ -78,9 +83,16 @@ class HFEngine(Engine):
             num_beams=beam_size,
             do_sample=False,
             max_new_tokens=steps,
+            min_new_tokens=0,
             no_repeat_ngram_size=no_repeat_ngram_size,
             length_penalty=1.0,
             early_stopping=True if beam_size > 1 else False,
+            num_return_sequences=1,
+            forced_eos_token_id=None,
+            repetition_penalty=1.0,
+            encoder_no_repeat_ngram_size=0,
+            renormalize_logits=False,
+            use_cache=True,
             # never emit padding as content (opus-mt checkpoints set the same ban)
             bad_words_ids=[[self.pad_id]] if self.pad_id != self.eos_id else None,
         )

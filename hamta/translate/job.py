@@ -8,6 +8,7 @@ an interrupted job resumes where it stopped.
 
 from __future__ import annotations
 
+import logging
 import sys
 import time
 from collections import Counter
@@ -39,6 +40,11 @@ __all__ = [
 #: longest file name a document id may give: 255 bytes (most file systems) less the temp file's
 #: ``.`` + ``.en.txt`` + ``.XXXXXXXX.tmp`` that `hamta.io.write_text_atomic` adds around it
 MAX_NAME_BYTES = 225
+
+log = logging.getLogger("hamta.translate")
+#: skipped documents named in the warning; the rest are counted
+_NAMED_SKIPS = 5
+
 #: documents are translated in chunks of about this many sentences, and written after each chunk
 CHUNK_SENTENCES = 512
 
@@ -64,7 +70,7 @@ class JobSummary:
     documents: dict[str, DocumentCounts] = field(default_factory=dict)
     flag_counts: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
-    skipped: list[str] = field(default_factory=list)  # inputs left out, each named in one error line
+    skipped: list[str] = field(default_factory=list)  # inputs and documents left out, each named
 
     def total(self, name: str) -> int:
         return sum(getattr(c, name) for c in self.documents.values())
@@ -325,6 +331,10 @@ def translate_documents(
             for doc_id, recs in chunk:
                 mine = translated[pos : pos + len(recs)]
                 pos += len(recs)
+                if _untranslatable(mine):
+                    summary.skipped.append(doc_id)
+                    del summary.documents[doc_id]
+                    continue
                 mine = _add_check_flags(mine, summary)
                 write_document(outdir, doc_id, mine)
                 if on_document is not None:
@@ -332,5 +342,19 @@ def translate_documents(
             start = end
     finally:
         bar.close()
+    if summary.skipped:
+        named = ", ".join(summary.skipped[:_NAMED_SKIPS])
+        extra = len(summary.skipped) - _NAMED_SKIPS
+        more = f" and {extra} more" if extra > 0 else ""
+        log.warning("skipped %d document(s) in a language model %s does not translate: %s%s",
+                    len(summary.skipped), getattr(translator, "model_name", "?"), named, more)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _untranslatable(records: Sequence[Sentence]) -> bool:
+    """A document the model cannot take: some text in an unsupported language and nothing translated."""
+    from hamta.translate.flags import FLAG_LANG_UNSUPPORTED
+
+    content = [r for r in records if not r.boilerplate]
+    return any(FLAG_LANG_UNSUPPORTED in r.flags for r in content) and all(r.en is None for r in content)

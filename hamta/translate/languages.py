@@ -48,6 +48,9 @@ _MARIAN_GROUPS = {
     "ar": {"ar", "ara", "arb", "sem", "afa", "mul"},
     "en": {"en", "eng", "gem", "gmw", "ine", "mul"},
 }
+#: source tokens (specials included) a family was trained on; longer inputs are split (`split_long`) even
+#: where the positions allow more (NLLB-200 has 1024 positions but saw at most 512 tokens in training)
+TRAINED_SOURCE_TOKENS: dict[str, int] = {"nllb": 512}
 _OPUS_NAME = re.compile(r"opus-mt-(?:tc-(?:big|base)-)?([a-z_+]+)-([a-z_+]+)", re.I)
 
 
@@ -71,8 +74,9 @@ class FamilyAdapter:
         tok_limit = getattr(tok, "model_max_length", None)
         if isinstance(tok_limit, int) and 0 < tok_limit < 100_000:
             limit = min(limit, tok_limit)
-        #: source limit in tokens, specials included (positions minus a safety margin of 2)
-        self.max_source_tokens = max(8, limit - 2)
+        #: source limit in tokens, specials included (positions minus a safety margin of 2, at most the
+        #: family's trained length)
+        self.max_source_tokens = max(8, min(limit - 2, TRAINED_SOURCE_TOKENS.get(self.family, limit)))
         self.max_target_tokens = max(8, self.spec.max_positions - 3)
         # hamta splits long input itself; silence the tokenizer's "longer than maximum" warning
         tok.model_max_length = 1_000_000_000

@@ -1,13 +1,12 @@
 """Resolve a model argument (hub id or local directory) to files on disk, its family and a fingerprint.
 
 Why a fingerprint: the translation cache and converted CTranslate2 models must never mix outputs of two
-different checkpoints that share a name. Hub snapshots use the resolved commit hash; local directories
-hash their config and (sampled) weights.
+different checkpoints that share a name, and must share them between copies of one checkpoint; both use
+`hamta.translate.fingerprint.model_fingerprint`, a hash of every defining byte.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -25,10 +24,15 @@ log = logging.getLogger("hamta.translate.models")
 
 #: families hamta knows, as printed in messages
 FAMILIES = {"nllb": "NLLB-200", "m2m100": "M2M100", "marian": "Marian/opus-mt"}
-#: files fetched from the hub: configs, tokenizers, safetensors weights; never pickles (*.bin, *.pt).
+#: files fetched from the hub: configs, tokenizers, safetensors weights ...
 HUB_PATTERNS = ["*.json", "*.safetensors", "*.model", "*.spm", "*.txt"]
+#: ... and, only for repositories without safetensors, the pickle weights (read weights-only, `weights.py`)
+HUB_BIN_PATTERNS = ["pytorch_model*.bin"]
+#: NLLB/fairseq put <s> <pad> </s> <unk> before the SentencePiece pieces: piece ids are shifted by one
+NLLB_FAIRSEQ_OFFSET = 1
+#: position limit assumed when config.json has none
+DEFAULT_POSITIONS = 512
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
-_SAMPLE = 1 << 20  # bytes per sampled chunk when hashing large weight files
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,7 @@ class ModelSpec:
         name: what the user passed (hub id or directory).
         path: the local directory holding config, tokenizer and weights.
         family: ``nllb``, ``m2m100`` or ``marian``.
-        fingerprint: hub commit hash, or ``sha256:<16 hex>`` of config + weights for a local directory.
+        fingerprint: ``sha256:<24 hex>`` of config, vocabulary and every weight byte (`model_fingerprint`).
         max_positions: the model's position limit (bounds source and output lengths).
     """
 
@@ -48,6 +52,7 @@ class ModelSpec:
     family: str
     fingerprint: str
     max_positions: int
+    vocab_size: int = 0
 
     @property
     def label(self) -> str:
@@ -65,8 +70,7 @@ def hub_offline() -> bool:
 def _not_available(name: str, why: str) -> HamtaError:
     return HamtaError(
         f"model {name!r} is not a local directory and not in the Hugging Face cache, and {why}; "
-        f"on a connected machine run `huggingface-cli download {name} --local-dir DIR` "
-        f"(or `hf download`), copy DIR here and pass --model DIR"
+        f"on a connected machine run `hf download {name} --local-dir DIR`, copy DIR here and pass --model DIR"
     )
 
 
@@ -81,13 +85,9 @@ def _download(name: str) -> Path:
         name, revision = name.split("@", 1)
     offline = hub_offline()
     try:
-        path = snapshot_download(
-            repo_id=name,
-            revision=revision,
-            allow_patterns=HUB_PATTERNS,
-            local_files_only=offline,
-            cache_dir=os.environ.get("HF_HUB_CACHE") or None,  # read now, like HF_HUB_OFFLINE
-        )
+        path = _snapshot(snapshot_download, name, revision, HUB_PATTERNS, offline)
+        if not any(Path(path).glob("*.safetensors")):  # e.g. nllb-200-distilled-600M: pytorch_model.bin only
+            path = _snapshot(snapshot_download, name, revision, HUB_PATTERNS + HUB_BIN_PATTERNS, offline)
     except Exception as exc:  # noqa: BLE001 - every hub failure becomes one actionable line
         kind = type(exc).__name__
         if "RepositoryNotFound" in kind or "RevisionNotFound" in kind:
@@ -97,24 +97,14 @@ def _download(name: str) -> Path:
     return Path(path)
 
 
-def _fingerprint(path: Path) -> str:
-    """Hub commit hash when ``path`` is a hub snapshot; else a content hash of config and weights."""
-    if path.parent.name == "snapshots" and re.fullmatch(r"[0-9a-f]{40}", path.name):
-        return path.name
-    digest = hashlib.sha256()
-    for file in sorted(path.iterdir()):
-        if not file.is_file() or file.suffix not in (".json", ".safetensors", ".model", ".spm"):
-            continue
-        size = file.stat().st_size
-        digest.update(f"{file.name}\0{size}\0".encode())
-        with file.open("rb") as handle:
-            if size <= 8 * _SAMPLE:
-                digest.update(handle.read())
-            else:  # large weights: head, middle and tail chunks plus the exact size
-                for offset in (0, size // 3, 2 * size // 3, size - _SAMPLE):
-                    handle.seek(offset)
-                    digest.update(handle.read(_SAMPLE))
-    return "sha256:" + digest.hexdigest()[:16]
+def _snapshot(download: Any, name: str, revision: str | None, patterns: list[str], offline: bool) -> str:
+    return str(download(
+        repo_id=name,
+        revision=revision,
+        allow_patterns=patterns,
+        local_files_only=offline,
+        cache_dir=os.environ.get("HF_HUB_CACHE") or None,  # read now, like HF_HUB_OFFLINE
+    ))
 
 
 def detect_family(path: Path, name: str | None = None) -> str:
@@ -161,18 +151,20 @@ def resolve_model(model: str | os.PathLike[str]) -> ModelSpec:
         path = _download(name)
     else:
         raise HamtaError(f"model directory {name!r} does not exist (pass a local checkpoint dir or a hub id)")
+    from hamta.translate.fingerprint import model_fingerprint
+    from hamta.translate.weights import weight_files
+
     family = detect_family(path, name)
-    if not any(path.glob("*.safetensors")):
-        pickles = [p.name for p in path.glob("*.bin")] + [p.name for p in path.glob("*.pt")]
-        extra = f" (found {', '.join(pickles)}: pickle files are never loaded)" if pickles else ""
-        raise HamtaError(
-            f"model {name!r} has no safetensors weights in {path}{extra}; convert it with "
-            "`model.save_pretrained(dir, safe_serialization=True)` on a trusted machine"
-        )
+    weight_files(path, name)  # one line now, not a loader traceback later
     config = json.loads((path / "config.json").read_text(encoding="utf-8"))
-    max_positions = int(config.get("max_position_embeddings") or 512)
+    max_positions = int(config.get("max_position_embeddings") or DEFAULT_POSITIONS)
     return ModelSpec(
-        name=name, path=path, family=family, fingerprint=_fingerprint(path), max_positions=max_positions
+        name=name,
+        path=path,
+        family=family,
+        fingerprint=model_fingerprint(path, name),
+        max_positions=max_positions,
+        vocab_size=int(config.get("vocab_size") or 0),
     )
 
 
@@ -195,7 +187,52 @@ def load_tokenizer(spec: ModelSpec) -> Any:
                 )
     except (OSError, ValueError, ImportError) as exc:
         raise HamtaError(f"model {spec.name!r}: cannot load its tokenizer ({_first_line(exc)})") from None
+    if spec.family == "nllb":
+        check_nllb_language_tokens(tok, spec)
     return tok
+
+
+def _spm_pieces(path: Path) -> int | None:
+    """Pieces of the checkpoint's SentencePiece model, when it ships one."""
+    file = path / "sentencepiece.bpe.model"
+    if not file.is_file():
+        return None
+    try:
+        import sentencepiece
+
+        return int(sentencepiece.SentencePieceProcessor(model_file=str(file)).get_piece_size())
+    except (ImportError, OSError, RuntimeError):
+        return None
+
+
+def check_nllb_language_tokens(tok: Any, spec: ModelSpec) -> None:
+    """Stop when the tokenizer's language ids are not the checkpoint's (silent wrong-language output).
+
+    NLLB's language tokens follow the SentencePiece pieces (fairseq offset 1), contiguous in FLORES code
+    order, with ``<mask>`` right after the last. An older folder without ``tokenizer.json`` loaded by a newer
+    transformers can put ``<mask>`` first and shift every language by one (``eng_Latn`` -> ``epo_Latn``).
+    """
+    from transformers.models.nllb.tokenization_nllb import FAIRSEQ_LANGUAGE_CODES
+
+    ids = [tok.convert_tokens_to_ids(code) for code in FAIRSEQ_LANGUAGE_CODES]
+    mask = tok.convert_tokens_to_ids("<mask>")
+    pieces = _spm_pieces(spec.path)
+    first = pieces + NLLB_FAIRSEQ_OFFSET if pieces else ids[0]
+    expected = list(range(first, first + len(ids)))
+    problem = ""
+    if ids != expected:
+        bad = next(i for i, (a, b) in enumerate(zip(ids, expected, strict=True)) if a != b)
+        problem = f"{FAIRSEQ_LANGUAGE_CODES[bad]} has id {ids[bad]}, expected {expected[bad]}"
+    elif mask != expected[-1] + 1:
+        problem = f"<mask> has id {mask}, expected {expected[-1] + 1} (right after the last language)"
+    elif spec.vocab_size and mask >= spec.vocab_size:
+        problem = f"<mask> id {mask} is outside the model's {spec.vocab_size}-entry vocabulary"
+    if problem:
+        raise HamtaError(
+            f"model {spec.name!r}: its tokenizer does not match the checkpoint's language ids ({problem}), "
+            "so translations would come out in the wrong language; put the model's own tokenizer.json "
+            f"in {spec.path} (`hf download REPO tokenizer.json --local-dir DIR`)"
+        )
 
 
 def _first_line(exc: BaseException) -> str:

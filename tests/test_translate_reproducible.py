@@ -1,0 +1,115 @@
+"""A sentence's translation does not depend on the rest of the job (issue 17, item 7).
+
+Batches hold sources of one token length only, so nothing is padded and a sentence decodes exactly as it
+would alone. These tests check the mechanism (no padded batch; CTranslate2 int8 scores of a sentence in a
+same-length batch equal its scores alone, while padding does change them) and the outcome across several
+random seeds: documents alone vs together, in any order, with any batch budget, resumed vs uninterrupted.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from hamta.testing.tiny_model import sample_sentences
+from hamta.translate import Translator
+
+SEEDS = (0, 1, 2)
+#: documents of a job: short Persian sentences of mixed lengths, some repeated across documents
+DOCS = [[" ".join(s.split()[:n]) for s, n in zip(sample_sentences("fa")[k::5], (3, 6, 9, 4, 7, 5, 8, 2),
+                                                  strict=False)] for k in range(5)]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HAMTA_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "hamta-cache"))
+
+
+def _engines() -> list[tuple[str, dict[str, str]]]:
+    engines: list[tuple[str, dict[str, str]]] = [("hf", {})]
+    try:
+        import ctranslate2  # noqa: F401
+    except ImportError:
+        return engines
+    return [*engines, ("ct2", {"compute_type": "int8"})]
+
+
+def make(model: Path, engine: str, options: dict[str, str], **kw: object) -> Translator:
+    kw.setdefault("cache", False)
+    return Translator(model, engine=engine, device="cpu", beam_size=2, max_new_tokens=10, **options, **kw)
+
+
+def test_no_batch_is_ever_padded(tiny_nllb):
+    tr = make(tiny_nllb, "hf", {}, max_batch_tokens=64)
+    seen: list[list[int]] = []
+    engine = tr.engine
+    original = engine._generate
+
+    def spy(batch, *args, **kwargs):
+        seen.append([len(ids) for ids in batch])
+        return original(batch, *args, **kwargs)
+
+    engine._generate = spy
+    tr.translate([s for doc in DOCS for s in doc], "fa")
+    assert len(seen) > 1 and any(len(b) > 1 for b in seen)
+    assert all(len(set(lengths)) == 1 for lengths in seen)
+
+
+def test_ct2_int8_scores_change_with_padding_but_not_with_same_length_batch_mates(tiny_nllb):
+    pytest.importorskip("ctranslate2")
+    tr = make(tiny_nllb, "ct2", {"compute_type": "int8"})
+    fam, tok = tr.family, tr.tokenizer
+    units = [" ".join(s.split()[:n]) for s in sample_sentences("fa", 30) for n in (4, 8)]
+    sources = [tok.convert_ids_to_tokens(ids) for ids in fam.encode(units, fam.source_code("fa"))]
+    prefix = [tok.convert_ids_to_tokens(fam.lang_token_id("eng_Latn"))]
+
+    def scores(batch: list[list[str]]) -> list[float]:
+        out = tr.engine.translator.translate_batch(batch, target_prefix=[prefix] * len(batch), beam_size=2,
+                                                   max_decoding_length=10, return_scores=True)
+        return [r.scores[0] for r in out]
+
+    alone = [scores([s])[0] for s in sources]
+    by_length: dict[int, list[int]] = {}
+    for i, s in enumerate(sources):
+        by_length.setdefault(len(s), []).append(i)
+    groups = [g for g in by_length.values() if len(g) > 1]
+    assert groups
+    for group in groups:
+        assert scores([sources[i] for i in group]) == [alone[i] for i in group]
+    mixed = scores(sources)  # padded: the numbers move (this is why hamta never pads)
+    assert mixed != alone
+
+
+@pytest.mark.parametrize("engine, options", _engines())
+def test_outputs_do_not_depend_on_the_job(tiny_nllb, tmp_path, engine, options):
+    together = make(tiny_nllb, engine, options)
+    flat = [s for d in DOCS for s in d]
+    reference = dict(zip(flat, (t.text for t in together.translate(flat, "fa")), strict=True))
+    tr = make(tiny_nllb, engine, options)  # one model load; each seed is another job composition
+    for seed in SEEDS:
+        rng = random.Random(seed)
+        tr.max_batch_tokens = rng.choice((16, 48, 200, 4096))
+        tr.close()
+        tr._cache_arg = False
+        # each document alone, in a random order
+        for doc in rng.sample(DOCS, len(DOCS)):
+            assert [t.text for t in tr.translate(doc, "fa")] == [reference[s] for s in doc]
+        # a random subset of the sentences, shuffled, as one job
+        subset = rng.sample(flat, len(flat) // 2)
+        assert [t.text for t in tr.translate(subset, "fa")] == [reference[s] for s in subset]
+        # resumed: a random half translated into the cache first ("interrupted"), then the whole job
+        tr._cache_arg = tmp_path / f"{engine}-{seed}.sqlite"
+        tr.translate(rng.sample(flat, len(flat) // 2), "fa")
+        out = tr.translate(flat, "fa")
+        assert any(t.from_cache for t in out) and any(not t.from_cache for t in out)
+        assert [t.text for t in out] == [reference[s] for s in flat]
+
+
+def test_padded_batching_is_opt_in_and_cached_apart(tiny_nllb):
+    exact, padded = make(tiny_nllb, "hf", {}), make(tiny_nllb, "hf", {}, batching="padded")
+    assert exact.batching == "exact" and "batch:" not in exact.signature()
+    assert padded.signature() == exact.signature() + "|batch:padded"
+    with pytest.raises(ValueError, match="batching must be one of exact, padded"):
+        make(tiny_nllb, "hf", {}, batching="sorted")
