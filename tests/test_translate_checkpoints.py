@@ -225,7 +225,7 @@ def test_one_pair_model_skips_documents_it_cannot_translate(tiny_marian, tmp_pat
     with caplog.at_level("WARNING", logger="hamta"):
         summary = translate_documents(greedy(tiny_marian), docs, out)
     assert (out / "ar1.en.txt").is_file() and not (out / "fa1.en.txt").exists()
-    assert summary.skipped == ["fa1"] and "1 skipped" in summary.line(out)
+    assert summary.skipped == ["fa1"] and "skipped 1: fa1" in summary.line(out)
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert len(warnings) == 1 and "fa1" in warnings[0] and "ar1" not in warnings[0]
 

@@ -351,8 +351,7 @@ def _segment_record(result, name: str, i: int, doc: str | None, refs: list[str],
     import json
 
     rec: dict = {"system": name, "seg": i}
-    if doc is not None:
-        rec["doc"] = doc
+    rec["doc"] = doc  # null without document ids: every segment record has every field
     rec["ref"] = refs[0]
     if len(refs) > 1:
         rec["refs"] = refs
