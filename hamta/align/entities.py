@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -261,16 +260,8 @@ def figure_matches(a: Sequence[Sequence[Figure]], b: Sequence[Sequence[Figure]])
 
 
 def shared_figures(a: Iterable[Figure], b: Iterable[Figure]) -> list[float]:
-    """Values of `a` that some figure of `b` matches (see `numbers_compatible`), in the order of `a`.
-
-    Sorted search over `b`, so two articles with hundreds of figures compare in n log n.
-    """
-    b = sorted(b, key=lambda f: f.value)
-    values = [f.value for f in b]
-    out = []
-    for x in a:
-        lo = bisect_left(values, x.value - ROUNDING_TOLERANCE * abs(x.value) / (1 - ROUNDING_TOLERANCE))
-        hi = bisect_right(values, x.value + ROUNDING_TOLERANCE * abs(x.value) / (1 - ROUNDING_TOLERANCE))
-        if any(numbers_compatible(x, y) for y in b[lo:hi]):
-            out.append(x.value)
-    return out
+    """Values of `a` that some figure of `b` matches (see `numbers_compatible`), in the order of `a`;
+    one sorted search per figure, through `figure_matches`."""
+    a = list(a)
+    matched = figure_matches([[x] for x in a], [list(b)])
+    return [x.value for x, hit in zip(a, matched[:, 0], strict=True) if hit] if a else []
