@@ -19,8 +19,6 @@ from importlib import resources
 
 import numpy as np
 
-from hamta.text.normalize import matching_view
-
 __all__ = [
     "SentenceEntities",
     "extract_entities",
@@ -42,23 +40,9 @@ GAZETTEER_MIN_POPULATION = 15000
 #: shortest alternate place name taken from the gazetteer (shorter ones collide with words)
 _MIN_PLACE_CHARS = 4
 
-_NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "hundred": 100,
-}
-_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
-_NUM_RE = re.compile(
-    r"(?<![\w.:])(?P<n>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|"
-    + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
-    + r")(?![\w:])(?:\s*(?:-|\s)?\s*(?P<s>thousand|million|billion|trillion))?",
-    re.IGNORECASE,
-)
-_APPROX_RE = re.compile(
-    r"(?:more than|over|about|around|nearly|almost|some|at least|up to|less than|fewer than|roughly|"
-    r"approximately|close to|~)\s*$",
-    re.IGNORECASE,
-)
+#: kinds of `hamta.text.numbers` mentions that are an event's figures (years, ordinals and times are not)
+_FIGURE_KINDS = frozenset({"count", "percent", "decimal", "money", "score"})
+_NUMBER_LANGS = ("fa", "ar", "en")
 _CAP_SPAN_RE = re.compile(r"[A-Z][\w'’\-]*(?:\s+(?:(?:al|el|bin|ibn|abu|de|of)\s+)?[A-Z][\w'’\-]*)*")
 _PARTICLE_RE = re.compile(r"^(?:al|el|ad|an|ar|as|at|az|ash)[-‑]", re.IGNORECASE)
 
@@ -162,22 +146,20 @@ def is_place(key: str) -> bool:
     return key in _gazetteer()
 
 
-def extract_numbers(text: str) -> list[Figure]:
-    """Figures in English (or digit-normalised) text: digits, number words, scale words, hedges.
+def extract_numbers(text: str, lang: str = "en") -> list[Figure]:
+    """Figures of a sentence, read by `hamta.text.numbers` (digits in any script, number and scale words,
+    hedges); years are left out (see `extract_entities`).
 
     >>> [(f.value, f.approx) for f in extract_numbers("more than 3,800 people; 2.5 million")]
     [(3800.0, True), (2500000.0, False)]
     """
-    folded = matching_view(text).text if not text.isascii() else text
-    out: list[Figure] = []
-    for match in _NUM_RE.finditer(folded):
-        raw = match.group("n").lower()
-        value = float(_NUMBER_WORDS[raw]) if raw in _NUMBER_WORDS else float(raw.replace(",", ""))
-        if match.group("s"):
-            value *= _SCALES[match.group("s").lower()]
-        approx = bool(_APPROX_RE.search(folded[max(0, match.start() - 20) : match.start()]))
-        out.append(Figure.of(value, approx))
-    return out
+    return [Figure.of(m.value, m.approx) for m in _mentions(text, lang) if m.kind in _FIGURE_KINDS]
+
+
+def _mentions(text: str, lang: str):
+    from hamta.text.numbers import extract_numbers as read_numbers
+
+    return read_numbers(text, lang if lang in _NUMBER_LANGS else "en")
 
 
 def numbers_compatible(a: Figure, b: Figure) -> bool:
@@ -200,11 +182,7 @@ def _is_round(value: float) -> bool:
     return len(str(int(value)).rstrip("0")) <= _ROUND_DIGITS
 
 
-def _is_year(figure: Figure) -> bool:
-    return figure.value == int(figure.value) and 1900 <= figure.value <= 2100
-
-
-def extract_entities(en: str | None, original: str | None = None) -> SentenceEntities:
+def extract_entities(en: str | None, original: str | None = None, lang: str = "en") -> SentenceEntities:
     """Names, places, figures and years of one sentence, from its English (and digits of its original).
 
     A capitalised span counts as a name unless all its words are English function words; a sentence's
@@ -220,9 +198,10 @@ def extract_entities(en: str | None, original: str | None = None) -> SentenceEnt
             key = name_key(token)
             if len(key) > 1 and not key.isdigit():
                 names.setdefault(key, token)
-    figures = [f for f in extract_numbers(text) + (extract_numbers(original) if original and not en else [])]
-    years = frozenset(int(f.value) for f in figures if _is_year(f))
-    specific = tuple(f for f in figures if f.value not in TRIVIAL_NUMBERS and not _is_year(f))
+    mentions = _mentions(text, "en") if en else _mentions(original or "", lang)
+    years = frozenset(int(m.value) for m in mentions if m.kind == "year")
+    specific = tuple(Figure.of(m.value, m.approx) for m in mentions
+                     if m.kind in _FIGURE_KINDS and m.value not in TRIVIAL_NUMBERS)
     keys = frozenset(names)
     return SentenceEntities(
         names=keys,
@@ -236,26 +215,34 @@ def extract_entities(en: str | None, original: str | None = None) -> SentenceEnt
 def figure_matches(a: Sequence[Sequence[Figure]], b: Sequence[Sequence[Figure]]) -> np.ndarray:
     """``m[i, j]`` = how many figures of ``a[i]`` some figure of ``b[j]`` matches (`numbers_compatible`).
 
-    One sorted array of every figure of `b`, searched per figure of `a`: a block of two articles'
-    sentences compares in O(F log F) rather than sentence pair by sentence pair.
+    One sorted array of every figure of `b`, searched for all figures of `a` at once: a block of two
+    articles' sentences compares in O(F log F) rather than sentence pair by sentence pair.
     """
     out = np.zeros((len(a), len(b)))
     flat = [(f.value, f.loose, j) for j, figs in enumerate(b) for f in figs]
-    if not flat:
+    mine = [(f.value, f.loose, i) for i, figs in enumerate(a) for f in figs]
+    if not flat or not mine:
         return out
     flat.sort()
     values = np.array([v for v, _, _ in flat])
     loose = np.array([x for _, x, _ in flat])
     owner = np.array([j for _, _, j in flat])
+    value_a = np.array([v for v, _, _ in mine])
+    loose_a = np.array([x for _, x, _ in mine])
+    row_a = np.array([i for _, _, i in mine])
+    # Every figure of `a` against the run of `b`'s sorted values within tolerance, all at once.
     widen = ROUNDING_TOLERANCE / (1 - ROUNDING_TOLERANCE)
-    for i, figs in enumerate(a):
-        for f in figs:
-            lo = np.searchsorted(values, f.value - widen * abs(f.value), side="left")
-            hi = np.searchsorted(values, f.value + widen * abs(f.value), side="right")
-            v, x, js = values[lo:hi], loose[lo:hi], owner[lo:hi]
-            near = np.abs(v - f.value) <= ROUNDING_TOLERANCE * np.maximum(np.abs(v), abs(f.value))
-            ok = (v == f.value) | (near & (x | f.loose))
-            out[i, np.unique(js[ok])] += 1
+    lo = np.searchsorted(values, value_a - widen * np.abs(value_a), side="left")
+    hi = np.searchsorted(values, value_a + widen * np.abs(value_a), side="right")
+    span = hi - lo
+    fig = np.repeat(np.arange(len(mine)), span)
+    cand = np.arange(span.sum()) - np.repeat(np.cumsum(span) - span, span) + np.repeat(lo, span)
+    v, w = values[cand], value_a[fig]
+    near = np.abs(v - w) <= ROUNDING_TOLERANCE * np.maximum(np.abs(v), np.abs(w))
+    ok = (v == w) | (near & (loose[cand] | loose_a[fig]))
+    # Each figure of a[i] counts once per sentence b[j] it matches, however many of b[j]'s figures match.
+    pairs = np.unique(fig[ok] * len(b) + owner[cand[ok]])
+    np.add.at(out, (row_a[pairs // len(b)], pairs % len(b)), 1)
     return out
 
 

@@ -128,10 +128,12 @@ def build_collection(records: Sequence[Sentence], similarity) -> Collection:
     # Persian and Arabic); English-only collections need not encode the same text twice.
     orig_a = sim_a if originals == english and isinstance(similarity, LexicalSimilarity) else (
         LexicalSimilarity().encode(originals, [])[0])
-    entities = [extract_entities(r.en, r.text) for r in content]
+    entities = [extract_entities(r.en, r.text, r.lang) for r in content]
     docs = sorted(by_doc)
-    rows_by_doc = {d: np.array([i for i, r in enumerate(content) if r.doc == d], dtype=np.int64)
-                   for d in docs}
+    grouped: dict[str, list[int]] = defaultdict(list)
+    for i, r in enumerate(content):
+        grouped[r.doc].append(i)
+    rows_by_doc = {d: np.array(grouped[d], dtype=np.int64) for d in docs}
     per_doc_entities: dict[str, dict[int, SentenceEntities]] = defaultdict(dict)
     for r, e in zip(content, entities, strict=True):
         per_doc_entities[r.doc][r.idx] = e
@@ -331,10 +333,11 @@ class EventLinker:
                 f"threshold:{self.threshold:.3f}|event_threshold:{self.event_threshold:.3f}|"
                 f"max_gap_days:{self.max_gap_days:g}")
 
-    def decide_events(self, col: Collection) -> tuple[list[EventDecision], dict[tuple[str, str], PairBlock]]:
-        """Same-event decisions for every candidate document pair, with reasons, and the sentence-pair
-        blocks of the same-event pairs."""
-        decisions, blocks = [], {}
+    def decide_events(self, col: Collection) -> tuple[list[EventDecision], list[Link]]:
+        """Same-event decisions for every candidate document pair, with reasons, and the sentence links of
+        the same-event pairs. Each pair's feature block is dropped once its links are taken: kept, they
+        cost about 1 MB per pair of 100-sentence articles."""
+        decisions, links = [], []
         pairs = candidate_pairs(col, self.candidate_docs)
         if self.progress and len(pairs) > 1:
             from tqdm import tqdm
@@ -346,25 +349,25 @@ class EventLinker:
             p = float(self.event_model.probability(x)[0])
             same = p >= self.event_threshold and not against
             if same:
-                blocks[(a, b)] = pair_block(col, a, b, self.link_model, self.k)
+                links.extend(self._links_of(col, pair_block(col, a, b, self.link_model, self.k)))
             decisions.append(EventDecision(a, b, same, p, tuple(against + reasons)))
-        return decisions, blocks
+        return decisions, links
+
+    def _links_of(self, col: Collection, block: PairBlock) -> list[Link]:
+        """The sentence pairs of one same-event block at or above the link threshold, with evidence."""
+        ra, rb, p = block.rows_a, block.rows_b, block.probability
+        out = []
+        for i, j in zip(*np.nonzero(p >= self.threshold), strict=True):
+            sa, sb = col.content[ra[i]], col.content[rb[j]]
+            evidence = _link_evidence(col, int(ra[i]), int(rb[j]), block.features[i * len(rb) + j])
+            out.append(Link(sa.doc, sa.idx, sb.doc, sb.idx, float(p[i, j]), evidence))
+        return out
 
     def link(self, records: Iterable[Sentence]) -> LinkResult:
         """Event decisions and sentence links for `records` (several documents, ``en`` filled)."""
         records = list(records)
         col = build_collection(records, self.similarity)
-        decisions, blocks = self.decide_events(col) if len(col.docs) > 1 else ([], {})
-        links: list[Link] = []
-        for decision in decisions:
-            if not decision.same_event:
-                continue
-            block = blocks[(decision.doc_a, decision.doc_b)]
-            ra, rb, p = block.rows_a, block.rows_b, block.probability
-            for i, j in zip(*np.nonzero(p >= self.threshold), strict=True):
-                sa, sb = col.content[ra[i]], col.content[rb[j]]
-                evidence = _link_evidence(col, int(ra[i]), int(rb[j]), block.features[i * len(rb) + j])
-                links.append(Link(sa.doc, sa.idx, sb.doc, sb.idx, float(p[i, j]), evidence))
+        decisions, links = self.decide_events(col) if len(col.docs) > 1 else ([], [])
         links.sort(key=lambda lk: (lk.doc_a, lk.idx_a, lk.doc_b, lk.idx_b))
         return LinkResult(tuple(links), tuple(decisions), col.profiles, self.signature())
 

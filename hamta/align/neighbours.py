@@ -28,9 +28,18 @@ def as_matrix(vectors):
         return m / np.maximum(np.linalg.norm(m, axis=1, keepdims=True), 1e-12)
     n = len(vectors)
     ncol = int(vectors.indices.max(initial=0)) + 1
-    m = sparse.csr_matrix((vectors.data, vectors.indices, vectors.indptr), shape=(n, ncol), dtype=np.float32)
-    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
-    return sparse.diags(1.0 / np.maximum(norms, 1e-12)).astype(np.float32) @ m
+    m = sparse.csr_matrix((vectors.data.copy(), vectors.indices, vectors.indptr), shape=(n, ncol),
+                          dtype=np.float32)
+    return _normalise_rows(m)
+
+
+def _normalise_rows(m):
+    """Scale each row of a CSR matrix to unit length in place (a scaled copy would double the memory)."""
+    per_row = np.diff(m.indptr)
+    squares = np.bincount(np.repeat(np.arange(m.shape[0]), per_row), weights=m.data.astype(np.float64) ** 2,
+                          minlength=m.shape[0])
+    m.data /= np.repeat(np.maximum(np.sqrt(squares), 1e-12), per_row).astype(m.data.dtype)
+    return m
 
 
 def word_tfidf(texts: Sequence[str]):
@@ -45,10 +54,8 @@ def word_tfidf(texts: Sequence[str]):
     df = np.bincount(counts.indices, minlength=counts.shape[1])
     n = len(texts)
     idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
-    counts.data = 1.0 + np.log(counts.data)
-    weighted = counts @ sparse.diags(idf)
-    norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
-    return (sparse.diags(1.0 / np.maximum(norms, 1e-12)) @ weighted).astype(np.float32).tocsr()
+    counts.data = (1.0 + np.log(counts.data)) * idf[counts.indices]
+    return _normalise_rows(counts)
 
 
 def cosine_block(matrix, rows_a: np.ndarray, rows_b: np.ndarray) -> np.ndarray:

@@ -18,11 +18,13 @@ import logging
 import re
 import unicodedata
 from abc import ABC, abstractmethod
+from array import array
 from collections.abc import Sequence
 
 import numpy as np
 
 from hamta.errors import HamtaError, MissingExtraError
+from hamta.text.normalize import fold
 
 __all__ = [
     "Similarity",
@@ -126,7 +128,7 @@ class SparseVectors(SentenceVectors):
 
     def __init__(self, indptr: np.ndarray, indices: np.ndarray, data: np.ndarray) -> None:
         self.indptr = np.asarray(indptr, dtype=np.int64)
-        self.indices = np.asarray(indices, dtype=np.int64)
+        self.indices = np.asarray(indices, dtype=np.int32)  # feature ids: half the memory of int64
         self.data = np.asarray(data, dtype=np.float32)
 
     def __len__(self) -> int:
@@ -249,29 +251,6 @@ class SparseVectors(SentenceVectors):
 # ---------------------------------------------------------------------------------------------------------
 # Text normalisation for matching
 
-# Arabic-script letter variants that Persian and Arabic (and careless typists) use interchangeably.
-_ARABIC_UNIFY = str.maketrans(
-    {
-        "ي": "ی",
-        "ى": "ی",
-        "ئ": "ی",
-        "ك": "ک",
-        "ة": "ه",
-        "ۀ": "ه",
-        "أ": "ا",
-        "إ": "ا",
-        "آ": "ا",
-        "ٱ": "ا",
-        "ؤ": "و",
-        "\u0640": None,
-        **{chr(0x0660 + d): str(d) for d in range(10)},
-        **{chr(0x06F0 + d): str(d) for d in range(10)},
-        "\u200c": " ",
-        "\u200d": None,
-        "\u200f": None,
-        "\u200e": None,
-    }
-)
 _WORD_RE = re.compile(r"\w+")
 # Punctuation that survives translation, by class (Arabic-script and Latin forms together).
 _PUNCT_CLASS = {
@@ -284,6 +263,8 @@ _PUNCT_CLASS = {
     "%": "%",
     "/": "/",
 }
+_ENCODE_CHUNK_ROWS = 4096  # sentences whose feature ids are counted at once (bounds encode's memory)
+_FEATURE_ID_SPAN = 1 << 31  # feature ids (int32) stay below this: (row, feature) pairs pack into one int64
 _NUMBER_RE = re.compile(r"\d+(?:[.,٫٬]\d+)*")
 _MIN_SKELETON = 2  # consonant classes in a skeleton feature ("Iran" -> "RN")
 _SCRIPT_SHARE = 0.2  # a side "is written in" a script when this share of its letters are in it
@@ -315,16 +296,13 @@ def _crosses_scripts(src: Sequence[str], tgt: Sequence[str]) -> bool:
 def normalize_for_matching(text: str) -> str:
     """Case-folded, accent-free, digit-unified text: what two sentences are compared on.
 
-    Persian/Arabic digits become ASCII (NFKC), Arabic letter variants are unified (ي/ی, ك/ک, ...),
-    diacritics and tatweel are dropped, ZWNJ becomes a space.
+    The project's one folding (`hamta.text.normalize.fold`): Persian/Arabic digits become ASCII, Arabic
+    letter variants are unified (ي/ی, ك/ک, ...), diacritics and tatweel are dropped, ZWNJ becomes a space.
 
     >>> normalize_for_matching("Zürich ١٩٥٦ كتاب")
     'zurich 1956 کتاب'
     """
-    text = unicodedata.normalize("NFKC", text).translate(_ARABIC_UNIFY)
-    text = unicodedata.normalize("NFD", text.casefold())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return unicodedata.normalize("NFC", text).translate(_ARABIC_UNIFY)
+    return fold(text)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -450,33 +428,44 @@ class LexicalSimilarity(Similarity):
                 out.append(fid)
             return out
 
-        flat: list[int] = []
-        sizes: list[int] = []
-        for text in list(src) + list(tgt):
-            start = len(flat)
-            for word in _WORD_RE.findall(normalize_for_matching(text)):
-                cached = word_cache.get(word)
-                if cached is None:  # words repeat: featurise each distinct word once
-                    cached = word_cache[word] = ids_of(self._word_features(word))
-                flat.extend(cached)
-            flat.extend(ids_of([normalize_for_matching(f) for f in self._anchor_features(text)]))
-            if translit:
-                flat.extend(ids_of(self._skeleton_features(text)))
-            sizes.append(len(flat) - start)
-        n_rows, n_feat = len(sizes), max(1, len(vocab))
-        rows = np.repeat(np.arange(n_rows, dtype=np.int64), sizes)
-        # (row, feature) pairs with their counts, sorted by row then feature.
-        keys, counts = np.unique(rows * n_feat + np.asarray(flat, dtype=np.int64), return_counts=True)
-        row_of, fid_of = keys // n_feat, keys % n_feat
-        weight = np.asarray(feat_weight + [0.0])[fid_of]
-        keep = weight > 0
-        row_of, fid_of, counts, weight = row_of[keep], fid_of[keep], counts[keep], weight[keep]
-        df = np.bincount(fid_of, minlength=n_feat)
+        # Rows are counted in chunks, so the transient (row, feature) id arrays stay small whatever the
+        # collection's size (50k sentences once took ~800 MB here at once); only distinct pairs are kept.
+        texts = list(src) + list(tgt)
+        fid_parts, tf_parts, row_sizes = [], [], []
+        for chunk_start in range(0, len(texts), _ENCODE_CHUNK_ROWS):
+            flat: array[int] = array("q")
+            sizes: list[int] = []
+            for text in texts[chunk_start : chunk_start + _ENCODE_CHUNK_ROWS]:
+                start = len(flat)
+                for word in _WORD_RE.findall(normalize_for_matching(text)):
+                    cached = word_cache.get(word)
+                    if cached is None:  # words repeat: featurise each distinct word once
+                        cached = word_cache[word] = ids_of(self._word_features(word))
+                    flat.extend(cached)
+                flat.extend(ids_of([normalize_for_matching(f) for f in self._anchor_features(text)]))
+                if translit:
+                    flat.extend(ids_of(self._skeleton_features(text)))
+                sizes.append(len(flat) - start)
+            local_rows = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
+            # (row, feature) pairs with their counts, sorted by row then feature; zero-weight kinds dropped.
+            keys, counts = np.unique(local_rows * _FEATURE_ID_SPAN + np.frombuffer(flat, dtype=np.int64),
+                                     return_counts=True)
+            fids = keys % _FEATURE_ID_SPAN
+            weight = np.asarray(feat_weight)[fids]
+            keep = weight > 0
+            fid_parts.append(fids[keep].astype(np.int32))
+            tf_parts.append(weight[keep] * (1.0 + np.log(counts[keep])))
+            row_sizes.append(np.bincount(keys[keep] // _FEATURE_ID_SPAN, minlength=len(sizes)))
+        n_rows, n_feat = len(texts), max(1, len(vocab))
+        indices_a = np.concatenate(fid_parts) if fid_parts else np.zeros(0, dtype=np.int32)
+        tf = np.concatenate(tf_parts) if tf_parts else np.zeros(0)
+        df = np.bincount(indices_a, minlength=n_feat)
         idf = np.log((1.0 + n_rows) / (1.0 + df)) + 1.0
-        indices_a = fid_of
-        data_a = (weight * (1.0 + np.log(counts)) * idf[fid_of]).astype(np.float32)
+        data_a = (tf * idf[indices_a]).astype(np.float32)
+        del tf
         indptr = np.zeros(n_rows + 1, dtype=np.int64)
-        np.cumsum(np.bincount(row_of, minlength=n_rows), out=indptr[1:])
+        if row_sizes:
+            np.cumsum(np.concatenate(row_sizes), out=indptr[1:])
         split = len(src)
         cut = indptr[split]
         a = SparseVectors(indptr[: split + 1], indices_a[:cut], data_a[:cut])
