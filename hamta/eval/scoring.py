@@ -206,7 +206,7 @@ def score_systems(
         jobs: worker processes for the statistics (segments are independent; order is kept).
         chunk_size: segments per worker task.
     """
-    from hamta.eval.streaming import extract_statistics, memory_chunks
+    from hamta.eval.streaming import memory_chunks
 
     options = options or MetricOptions()
     keys = _check_metrics(metrics)
@@ -219,30 +219,27 @@ def score_systems(
         if len(systems[name]) != n:
             raise ValueError(f"system {name!r} has {len(systems[name])} segments, the reference {n}")
     tests = _check_tests(paired, len(names))
-    bar = _progress(n, progress)
-    stats = extract_statistics(
-        memory_chunks(streams, [systems[s] for s in names], chunk_size),
-        keys,
-        options,
-        n_systems=len(names),
-        n_refs=len(streams),
-        jobs=jobs,
-        system_names=names,
-        progress=bar,
-    )
+    scoring = dict(confidence=confidence, tests=tests, n_bootstrap=n_bootstrap, n_ar=n_ar, seed=seed,
+                   sentence_scores=sentence_scores)
+    return _extract_and_score(memory_chunks(streams, [systems[s] for s in names], chunk_size), names, keys,
+                              options, n_refs=len(streams), jobs=jobs, bar=_progress(n, progress),
+                              docs=lambda: docs, scoring=scoring)
+
+
+def _extract_and_score(
+    source, names, keys, options, *, n_refs: int, jobs: int, bar, docs, scoring
+) -> ScoreResult:
+    """Per-segment statistics of `source` (chunks of text), then sacrebleu's corpus formulas over them.
+
+    `docs` is called after extraction: a file stream knows its document ids only once it has been read.
+    """
+    from hamta.eval.streaming import extract_statistics
+
+    stats = extract_statistics(source, keys, options, n_systems=len(names), n_refs=n_refs, jobs=jobs,
+                               system_names=names, progress=bar)
     bar.close()
-    return score_statistics(
-        {(names[s], k): st for (s, k), st in stats.items()},
-        names,
-        keys,
-        confidence=confidence,
-        tests=tests,
-        n_bootstrap=n_bootstrap,
-        n_ar=n_ar,
-        seed=seed,
-        docs=docs,
-        sentence_scores=sentence_scores,
-    )
+    return score_statistics({(names[s], k): st for (s, k), st in stats.items()}, names, keys, docs=docs(),
+                            **scoring)
 
 
 def score_files(
@@ -276,7 +273,7 @@ def score_files(
         Other arguments: as `score_systems`.
     """
     from hamta.eval.inputs import system_names
-    from hamta.eval.streaming import LineStreams, available_cores, extract_statistics
+    from hamta.eval.streaming import LineStreams, available_cores
 
     options = options or MetricOptions()
     keys = _check_metrics(metrics)
@@ -292,30 +289,11 @@ def score_files(
         str(docids) if docids is not None else None,
         chunk_size,
     )
-    bar = _progress(None, progress)
-    stats = extract_statistics(
-        streams,
-        keys,
-        options,
-        n_systems=len(names),
-        n_refs=len(references),
-        jobs=available_cores() if jobs is None else jobs,
-        system_names=names,
-        progress=bar,
-    )
-    bar.close()
-    result = score_statistics(
-        {(names[s], k): st for (s, k), st in stats.items()},
-        names,
-        keys,
-        confidence=confidence,
-        tests=tests,
-        n_bootstrap=n_bootstrap,
-        n_ar=n_ar,
-        seed=seed,
-        docs=streams.docs,
-        sentence_scores=sentence_scores,
-    )
+    scoring = dict(confidence=confidence, tests=tests, n_bootstrap=n_bootstrap, n_ar=n_ar, seed=seed,
+                   sentence_scores=sentence_scores)
+    jobs = available_cores() if jobs is None else jobs
+    result = _extract_and_score(streams, names, keys, options, n_refs=len(references), jobs=jobs,
+                                bar=_progress(None, progress), docs=lambda: streams.docs, scoring=scoring)
     return result, streams
 
 

@@ -19,6 +19,8 @@ import argparse
 import json
 import sys
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -175,24 +177,24 @@ def nllb_hub_layout(out: Path, first: int) -> None:
     file.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
 
-def build_nllb(
-    out_dir: str | Path,
-    seed: int = 3,
-    *,
-    weights: str = "safetensors",
-    max_positions: int = MAX_POSITIONS,
-    init_std: float = INIT_STD,
-) -> Path:
-    """A tiny NLLB-200 (M2M100 architecture + NllbTokenizer with all 202 FLORES language codes)."""
+@contextmanager
+def _workspace(out_dir: str | Path, model_type: str = "bpe") -> Iterator[tuple[Path, Path, Path]]:
+    """(the output folder, created; a scratch folder; a SentencePiece model trained in the scratch folder)."""
     import tempfile
-
-    from transformers import NllbTokenizer
-    from transformers.models.nllb.tokenization_nllb import FAIRSEQ_LANGUAGE_CODES
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        spm_path = _train_spm(Path(tmp) / "sp", vocab_size=SPM_PIECES)
+        yield out, Path(tmp), _train_spm(Path(tmp) / "sp", vocab_size=SPM_PIECES, model_type=model_type)
+
+
+def build_nllb(out_dir: str | Path, seed: int = 3, *, weights: str = "safetensors",
+               max_positions: int = MAX_POSITIONS, init_std: float = INIT_STD) -> Path:
+    """A tiny NLLB-200 (M2M100 architecture + NllbTokenizer with all 202 FLORES language codes)."""
+    from transformers import NllbTokenizer
+    from transformers.models.nllb.tokenization_nllb import FAIRSEQ_LANGUAGE_CODES
+
+    with _workspace(out_dir) as (out, tmp, spm_path):
         src = Path(tmp) / "sentencepiece.bpe.model"
         spm_path.rename(src)
         # transformers 5: a bare sentencepiece.bpe.model needs protobuf and the language codes passed in
@@ -206,24 +208,13 @@ def build_nllb(
     return out
 
 
-def build_m2m100(
-    out_dir: str | Path,
-    seed: int = 1,
-    *,
-    weights: str = "safetensors",
-    max_positions: int = MAX_POSITIONS,
-    init_std: float = INIT_STD,
-) -> Path:
+def build_m2m100(out_dir: str | Path, seed: int = 1, *, weights: str = "safetensors",
+                 max_positions: int = MAX_POSITIONS, init_std: float = INIT_STD) -> Path:
     """A tiny M2M100 (M2M100Tokenizer: a SentencePiece model + vocab.json with __xx__ language tokens)."""
-    import tempfile
-
     import sentencepiece as spm
     from transformers import M2M100Tokenizer
 
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        spm_path = _train_spm(Path(tmp) / "sp", vocab_size=SPM_PIECES)
+    with _workspace(out_dir) as (out, tmp, spm_path):
         proc = spm.SentencePieceProcessor(model_file=str(spm_path))
         vocab = {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3}
         for i in range(proc.get_piece_size()):
@@ -260,15 +251,10 @@ def build_marian(
 
     ``target_tokens`` (e.g. ``(">>eng<<", ">>fra<<")``) makes it a multi-target model that needs a prefix.
     """
-    import tempfile
-
     import sentencepiece as spm
     from transformers import MarianConfig, MarianMTModel, MarianTokenizer
 
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        spm_path = _train_spm(Path(tmp) / "sp", vocab_size=SPM_PIECES, model_type="unigram")
+    with _workspace(out_dir, model_type="unigram") as (out, tmp, spm_path):
         proc = spm.SentencePieceProcessor(model_file=str(spm_path))
         vocab: dict[str, int] = {}
         for tok_text in (*target_tokens, "</s>", "<unk>"):

@@ -169,17 +169,10 @@ class CT2Engine(Engine):
             return f"__{tgt}__"
         return tgt
 
-    def _generate(
-        self,
-        batch: list[list[int]],
-        tgt_token_id: int | str | None,
-        *,
-        beam_size: int,
-        max_new_tokens: int,
-        no_repeat_ngram_size: int,
-    ) -> list[Generated]:
-        return self._submit(batch, tgt_token_id, beam_size=beam_size, max_new_tokens=max_new_tokens,
-                            no_repeat_ngram_size=no_repeat_ngram_size)()
+    def _generate(self, batch: list[list[int]], tgt_token_id: int | str | None, **decoding: int
+                  ) -> list[Generated]:
+        """Decode at once: `_submit` and wait (same keyword arguments)."""
+        return self._submit(batch, tgt_token_id, **decoding)()
 
     def _submit(
         self,
