@@ -19,7 +19,7 @@ from hamta.errors import HamtaError
 from hamta.records import Sentence
 from hamta.testing.tiny_model import sample_sentences
 from hamta.translate import Translation, Translator, get_engine_class
-from hamta.translate.batching import plan_batches
+from hamta.translate.batching import MIN_BUCKET, bucket_length, plan_batches, plan_bucketed_batches
 from hamta.translate.flags import abnormal_repetition, has_repetition
 from hamta.translate.languages import canonical_language
 from hamta.translate.long_input import split_long
@@ -177,6 +177,21 @@ def test_plan_batches_budget_order_and_coverage():
     assert plan_batches([3] * 7, 9) == [[0, 1, 2], [3, 4, 5], [6]]
     assert plan_batches([100], 10) == [[0]]
     assert plan_batches([], 10) == []
+
+
+@given(st.lists(st.integers(1, 200), max_size=60), st.integers(8, 600), st.integers(16, 256))
+def test_plan_bucketed_batches_cover_every_item_one_bucket_per_batch(lengths, budget, cap):
+    lengths = [min(n, cap) for n in lengths]
+    batches = plan_bucketed_batches(lengths, budget, cap)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+    for batch in batches:
+        widths = {bucket_length(lengths[i], cap) for i in batch}
+        assert len(widths) == 1  # one bucket per batch
+        width = widths.pop()
+        assert width * (len(batch) + 1) <= budget or len(batch) == 1  # room for the guard row
+    for n in lengths:
+        width = bucket_length(n, cap)
+        assert n <= width <= max(n, cap) and width < 2 * max(n, MIN_BUCKET)
 
 
 @pytest.mark.parametrize(

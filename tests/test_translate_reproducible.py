@@ -1,9 +1,11 @@
 """A sentence's translation does not depend on the rest of the job (issue 17, item 7).
 
-Batches hold sources of one token length only, so nothing is padded and a sentence decodes exactly as it
-would alone. These tests check the mechanism (no padded batch; CTranslate2 int8 scores of a sentence in a
-same-length batch equal its scores alone, while padding does change them) and the outcome across several
-random seeds: documents alone vs together, in any order, with any batch budget, resumed vs uninterrupted.
+The hf engine's batches hold sources of one token length only, so nothing is padded and a sentence decodes
+exactly as it would alone; the ct2 engine's hold sources of one length bucket, every batch padded to the
+bucket's width, so a sentence is always padded to the same width. These tests check the mechanisms (no
+padded hf batch; CTranslate2 int8 scores of a row depend on its batch's padded width only; every ct2 batch
+is one bucket wide) and the outcome across several random seeds: documents alone vs together, in any
+order, with any batch budget, resumed vs uninterrupted.
 """
 
 from __future__ import annotations
@@ -57,7 +59,10 @@ def test_no_batch_is_ever_padded(tiny_nllb):
     assert all(len(set(lengths)) == 1 for lengths in seen)
 
 
-def test_ct2_int8_scores_change_with_padding_but_not_with_same_length_batch_mates(tiny_nllb):
+def test_ct2_int8_scores_depend_on_the_padded_width_only(tiny_nllb):
+    """The mechanism of bucketed batches: a row's int8 scores are the same in any batch of one padded width
+    (same-length batch-mates, or a guard row setting the width), so fixing the width per source fixes
+    its output. (Whether padding to *another* width moves the scores depends on the CPU's kernels.)"""
     pytest.importorskip("ctranslate2")
     tr = make(tiny_nllb, "ct2", {"compute_type": "int8"})
     fam, tok = tr.family, tr.tokenizer
@@ -78,8 +83,38 @@ def test_ct2_int8_scores_change_with_padding_but_not_with_same_length_batch_mate
     assert groups
     for group in groups:
         assert scores([sources[i] for i in group]) == [alone[i] for i in group]
-    mixed = scores(sources)  # padded: the numbers move (this is why hamta never pads)
-    assert mixed != alone
+    width = max(len(s) for s in sources) + 3
+    guard = [tok.unk_token] * (width - 1) + [tok.eos_token]
+    guard_2 = [tok.eos_token] * width
+    guarded_alone = [scores([s, guard])[0] for s in sources]
+    rng = random.Random(0)
+    for _ in range(3):
+        order = rng.sample(range(len(sources)), len(sources) // 2)
+        got = scores([sources[i] for i in order] + [rng.choice((guard, guard_2))])[:-1]
+        assert got == [guarded_alone[i] for i in order]
+
+
+def test_bucketed_batches_are_padded_to_their_bucket(tiny_nllb):
+    pytest.importorskip("ctranslate2")
+    from hamta.translate.batching import bucket_length
+
+    tr = make(tiny_nllb, "ct2", {"compute_type": "int8"}, max_batch_tokens=96)
+    assert tr.signature().endswith("|batch:bucket")
+    seen: list[list[int]] = []
+    engine = tr.engine
+    original = engine.translator.translate_batch
+
+    def spy(rows, *args, **kwargs):
+        seen.append([len(r) for r in rows])
+        return original(rows, *args, **kwargs)
+
+    engine.translator = type("Spy", (), {"translate_batch": staticmethod(spy)})()
+    flat = [s for doc in DOCS for s in doc]
+    assert len(tr.translate(flat, "fa")) == len(flat)
+    cap = tr.family.max_source_tokens
+    assert seen and any(len(set(widths)) > 1 for widths in seen)  # different lengths share batches
+    for widths in seen:  # ... but every CTranslate2 batch is exactly one bucket wide
+        assert {bucket_length(w, cap) for w in widths} == {max(widths)}
 
 
 @pytest.mark.parametrize("engine, options", _engines())

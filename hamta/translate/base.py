@@ -23,9 +23,15 @@ once in `Translator`, so every engine gets identical behaviour:
   ``finished`` = whether EOS was produced. The front door decodes ids with the shared tokenizer (pinned
   detokenization), truncates each output to its own per-sentence limit and sets the flags, so results
   do not depend on batch composition.
-* optional ``_submit(...)``: the same arguments as ``_generate``; starts the batch and returns a function
-  that gives its results. The default runs ``_generate`` at once; ct2 decodes asynchronously, so that the
-  loop keeps ``max_in_flight`` batches (one per CPU worker, and a spare) decoding side by side.
+* optional ``_submit(...)``: the same arguments as ``_generate`` plus ``pad_to``; starts the batch and
+  returns a function that gives its results. The default runs ``_generate`` at once; ct2 decodes
+  asynchronously, so that the loop keeps ``max_in_flight`` batches (one per CPU worker, and a spare)
+  decoding side by side.
+* optional ``pad_buckets = True`` (class attribute): the engine's numbers for one row do not depend on the
+  other rows of a batch *of the same padded width*. Exact batching then groups sources by length bucket
+  (`hamta.translate.batching.bucket_length`) and passes ``pad_to`` = the bucket's width to ``_submit``,
+  which must pad every batch it decodes to exactly that width (ct2: a guard row of that length). Engines
+  without it (hf: float32 kernels may round differently for another batch shape) get same-length batches.
 * ``cache_identity(self) -> str``: what, besides model fingerprint and decoding settings, changes outputs
   (engine name, compute type/dtype), e.g. ``"hf:float32"`` or ``"ct2:int8"``. Part of the cache key; must
   work before ``_load`` (a fully cached job never loads the weights).
@@ -119,6 +125,8 @@ class Engine(ABC):
     name: ClassVar[str] = ""
     #: batches the translate loop keeps started at once (see `_submit`)
     max_in_flight: int = 1
+    #: exact batching may pad to length buckets (see the module doc)
+    pad_buckets: ClassVar[bool] = False
 
     def __init__(self, model: Any, tokenizer: Any, *, device: str = "cpu", **options: Any) -> None:
         self.model = model  # hamta.translate.models.ModelSpec
@@ -157,8 +165,10 @@ class Engine(ABC):
         beam_size: int,
         max_new_tokens: int,
         no_repeat_ngram_size: int,
+        pad_to: int | None = None,
     ) -> Callable[[], list[Generated]]:
-        """Start one batch; the returned function gives its results (default: decode it now)."""
+        """Start one batch; the returned function gives its results (default: decode it now; ``pad_to`` is
+        only ever given to engines with `pad_buckets`)."""
         results = self._generate(batch, tgt_token_id, beam_size=beam_size, max_new_tokens=max_new_tokens,
                                  no_repeat_ngram_size=no_repeat_ngram_size)
         return lambda: results

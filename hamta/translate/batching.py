@@ -3,6 +3,10 @@
 * `normalize_source`: the cache-key text of a sentence.
 * `plan_batches`: which pieces share a batch. Only pieces of the same token length do (no padding), so a
   sentence's output is exactly the one it gets alone; see the module doc of `hamta.translate.translator`.
+* `plan_bucketed_batches`, `bucket_length`: the same guarantee with fuller batches, for engines whose rows
+  do not interact (CTranslate2): pieces of one length *bucket* share a batch, and every batch is padded to
+  its bucket's length (the engine adds a guard row of that length), so a piece is always padded to the
+  same width whoever its batch-mates are.
 * `finish_pieces`: joins the pieces of a split sentence and sets its flags.
 """
 
@@ -23,7 +27,16 @@ from hamta.translate.flags import (
 )
 from hamta.translate.languages import canonical_language
 
-__all__ = ["plan_batches", "plan_padded_batches", "BATCHING", "normalize_source", "Piece", "finish_pieces"]
+__all__ = [
+    "plan_batches",
+    "plan_bucketed_batches",
+    "bucket_length",
+    "plan_padded_batches",
+    "BATCHING",
+    "normalize_source",
+    "Piece",
+    "finish_pieces",
+]
 
 
 class Piece(NamedTuple):
@@ -53,6 +66,44 @@ def plan_batches(lengths: Sequence[int], max_batch_tokens: int) -> list[list[int
     for length in sorted(by_length, reverse=True):
         members = by_length[length]
         size = max(1, max_batch_tokens // max(1, length))
+        batches.extend(members[i : i + size] for i in range(0, len(members), size))
+    return batches
+
+
+#: the smallest bucket; buckets double from here (8, 16, 32, ...): a source is padded to at most twice its
+#: length, which costs little (the encoder runs once; each decoding step reads the whole model anyway)
+MIN_BUCKET = 8
+
+
+def bucket_length(length: int, cap: int) -> int:
+    """The padded width of a source of ``length`` tokens: the next power of two from `MIN_BUCKET` on,
+    never above ``cap`` (the model's input limit) nor below ``length``.
+
+    Example:
+        >>> [bucket_length(n, 512) for n in (1, 8, 9, 17, 33, 300)]
+        [8, 8, 16, 32, 64, 512]
+    """
+    width = MIN_BUCKET
+    while width < length:
+        width *= 2
+    return max(length, min(width, cap))
+
+
+def plan_bucketed_batches(lengths: Sequence[int], max_batch_tokens: int, cap: int) -> list[list[int]]:
+    """Indices grouped by `bucket_length`, widest bucket first, each batch with ``width * (size + 1) <=
+    budget`` (the one is the engine's guard row).
+
+    Example:
+        >>> plan_bucketed_batches([3, 10, 4, 12, 3, 30], 64, 512)
+        [[5], [1, 3], [0, 2, 4]]
+    """
+    by_bucket: dict[int, list[int]] = defaultdict(list)
+    for i, length in enumerate(lengths):
+        by_bucket[bucket_length(length, cap)].append(i)
+    batches: list[list[int]] = []
+    for width in sorted(by_bucket, reverse=True):
+        members = by_bucket[width]
+        size = max(1, max_batch_tokens // width - 1)
         batches.extend(members[i : i + size] for i in range(0, len(members), size))
     return batches
 

@@ -42,6 +42,9 @@ COMPUTE_TYPES = {
 }
 #: parallel CPU workers by default; beyond ~4 each sub-batch gets too small to keep its thread busy.
 _MAX_DEFAULT_WORKERS = 4
+#: a bucketed batch this large is cut into one part per worker; a smaller one runs whole on one worker
+#: (the translate loop keeps other batches on the others), since each part costs a guard row
+_MIN_SPLIT_ROWS = 8
 
 
 def default_compute_type(device: str) -> str:
@@ -75,6 +78,7 @@ class CT2Engine(Engine):
     """CTranslate2 ``Translator.translate_batch`` behind hamta's engine hooks."""
 
     name = "ct2"
+    pad_buckets = True
 
     def _load(self) -> None:
         try:
@@ -182,12 +186,18 @@ class CT2Engine(Engine):
         beam_size: int,
         max_new_tokens: int,
         no_repeat_ngram_size: int,
+        pad_to: int | None = None,
     ) -> Any:
-        """Queue the batch on CTranslate2's workers (asynchronous); the returned function collects it."""
+        """Queue the batch on CTranslate2's workers (asynchronous); the returned function collects it.
+
+        With ``pad_to``, every sub-batch CTranslate2 decodes is padded to exactly that width: a guard row of
+        ``pad_to`` tokens joins each sub-batch that has no member that long, and its output is dropped.
+        CTranslate2 pads a batch to its longest row, and a row's numbers depend on that width only (int8
+        matrix products accumulate exactly), so a source decodes the same whoever its batch-mates are.
+        """
         tok = self.tokenizer
         source = [tok.convert_ids_to_tokens(ids) for ids in batch]
         prefix_token = self._target_token(tgt_token_id)
-        prefix = [[prefix_token] for _ in batch] if prefix_token else None
         n_prefix = 1 if prefix_token else 0
         # CTranslate2 counts the target prefix in the decoding length; the +1 step tells whether a sentence
         # that reached max_new_tokens content tokens would have ended there (EOS) or runs on (flagged).
@@ -195,11 +205,7 @@ class CT2Engine(Engine):
             max_len = min_len = n_prefix + max_new_tokens
         else:
             max_len, min_len = n_prefix + max_new_tokens + 1, 1
-        results = self.translator.translate_batch(
-            source,
-            # CTranslate2 sorts the inputs and decodes chunks of this size on its parallel workers
-            max_batch_size=-(-len(source) // self.workers) if self.workers > 1 else 0,
-            target_prefix=prefix,
+        options = dict(
             beam_size=beam_size,
             num_hypotheses=1,
             length_penalty=1.0,
@@ -211,7 +217,22 @@ class CT2Engine(Engine):
             suppress_sequences=self.suppress,
             asynchronous=True,
         )
-        return lambda: self._collect([r.result() for r in results], n_prefix)
+        if pad_to is None:
+            parts = [(source, False)]
+            # CTranslate2 sorts the inputs and decodes chunks of this size on its parallel workers
+            options["max_batch_size"] = -(-len(source) // self.workers) if self.workers > 1 else 0
+        else:
+            parts = [(part, not any(len(row) == pad_to for row in part))
+                     for part in _split(source, self.workers if len(source) >= _MIN_SPLIT_ROWS else 1)]
+            guard = [tok.unk_token] * (pad_to - 1) + [self.eos_token]
+            parts = [(part + [guard] if guarded else part, guarded) for part, guarded in parts]
+            options["max_batch_size"] = 0  # each part is one CTranslate2 batch: its padded width is pad_to
+        futures = []
+        for rows, guarded in parts:
+            prefix = [[prefix_token] for _ in rows] if prefix_token else None
+            started = self.translator.translate_batch(rows, target_prefix=prefix, **options)
+            futures.extend(started[:-1] if guarded else started)
+        return lambda: self._collect([r.result() for r in futures], n_prefix)
 
     def _collect(self, results: list[Any], n_prefix: int) -> list[Generated]:
         tok = self.tokenizer
@@ -223,6 +244,18 @@ class CT2Engine(Engine):
                 tokens = tokens[:-1]
             out.append(Generated(ids=list(tok.convert_tokens_to_ids(tokens)), finished=finished))
         return out
+
+
+def _split(rows: list[Any], parts: int) -> list[list[Any]]:
+    """``rows`` cut into ``parts`` contiguous, nearly equal, non-empty runs (one per parallel worker)."""
+    parts = max(1, min(parts, len(rows)))
+    size, extra = divmod(len(rows), parts)
+    out, start = [], 0
+    for k in range(parts):
+        end = start + size + (1 if k < extra else 0)
+        out.append(rows[start:end])
+        start = end
+    return out
 
 
 ENGINE = CT2Engine

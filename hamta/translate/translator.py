@@ -42,7 +42,14 @@ from hamta.translate.base import (
     _resolve_device,
     get_engine_class,
 )
-from hamta.translate.batching import BATCHING, Piece, finish_pieces, normalize_source
+from hamta.translate.batching import (
+    BATCHING,
+    Piece,
+    bucket_length,
+    finish_pieces,
+    normalize_source,
+    plan_bucketed_batches,
+)
 from hamta.translate.flags import FLAG_LANG_UNKNOWN, FLAG_LANG_UNSUPPORTED
 from hamta.translate.languages import canonical_language
 from hamta.translate.long_input import split_long
@@ -247,9 +254,14 @@ class Translator:
             f"|engine:{self._get_engine(load=False).cache_identity()}"
             f"|beam:{self.beam_size}|max_new:{mnt}|nrng:{self.no_repeat_ngram_size}|max_in:{mit}"
             f"|tgt:{self.tgt_lang}|hamta:{__version__}"
-            # padded batches make outputs depend on batch-mates: never mixed with exact results
-            + ("|batch:padded" if self.batching == "padded" else "")
+            # padded batches make outputs depend on batch-mates: never mixed with exact results; bucketed
+            # exact batches pad each source to its bucket's width, which gives other (fixed) numbers
+            + ("|batch:padded" if self.batching == "padded" else "|batch:bucket" if self._bucketed() else "")
         )
+
+    def _bucketed(self) -> bool:
+        """Exact batching by length bucket: the engine pads every batch to its bucket's width itself."""
+        return self.batching == "exact" and self._get_engine(load=False).pad_buckets
 
     # ------------------------------------------------------------------ planning
     def supports(self, lang: str) -> bool:
@@ -345,6 +357,9 @@ class Translator:
         max_in = self.max_input_tokens or fam.max_source_tokens
         content_limit = max(1, max_in - fam.n_special)
         unk_id = self.tokenizer.unk_token_id
+        # A batch decodes up to its longest limit: in a bucket every piece gets the bucket's, so that no
+        # piece's decoding depends on which batch-mates it has.
+        width = (lambda n: bucket_length(n, max_in)) if self._bucketed() else (lambda n: n)
 
         def count(text: str) -> int:
             return len(fam.content_ids(text))
@@ -365,7 +380,7 @@ class Translator:
                 pieces_of[(code, norm)] = pieces
                 for piece, piece_ids in zip(pieces, encoded, strict=True):
                     if piece not in items:
-                        auto = int(DEFAULT_MAX_LEN_A * len(piece_ids) + DEFAULT_MAX_LEN_B)
+                        auto = int(DEFAULT_MAX_LEN_A * width(len(piece_ids)) + DEFAULT_MAX_LEN_B)
                         wanted = self.max_new_tokens or auto
                         items[piece] = _Item(
                             ids=piece_ids,
@@ -391,16 +406,25 @@ class Translator:
         results: dict[Key, Piece] = {}
         final: dict[Key, Translation] = {}
 
+        lengths = [len(items[p].ids) for p in piece_keys]
+        max_in = self.max_input_tokens or fam.max_source_tokens
+        bucketed = self._bucketed()
+
         def start(batch_keys: list[Key]) -> tuple[list[Key], Callable[[], list[Any]]]:
+            widest = max(len(items[p].ids) for p in batch_keys)
             return batch_keys, engine._submit(
                 [items[p].ids for p in batch_keys],
                 tgt_id,
                 beam_size=self.beam_size,
                 max_new_tokens=max(items[p].limit for p in batch_keys),
                 no_repeat_ngram_size=self.no_repeat_ngram_size,
+                **({"pad_to": bucket_length(widest, max_in)} if bucketed else {}),
             )
 
-        order = BATCHING[self.batching]([len(items[p].ids) for p in piece_keys], self.max_batch_tokens)
+        if bucketed:
+            order = plan_bucketed_batches(lengths, self.max_batch_tokens, max_in)
+        else:
+            order = BATCHING[self.batching](lengths, self.max_batch_tokens)
         queue = deque([piece_keys[i] for i in b] for b in order)
         pending: deque[tuple[list[Key], Callable[[], list[Any]]]] = deque()
         while queue or pending:
