@@ -71,9 +71,9 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
         "--batching",
         default="exact",
         choices=("exact", "padded"),
-        help="exact: batches of one source length, so every output is what the sentence gets alone "
-        "(default); padded: fuller batches, faster on small jobs, but a sentence's output can depend on "
-        "its batch-mates",
+        help="exact: every sentence is padded to a width fixed by its own length (ct2: its length "
+        "bucket; hf: none), so its output never depends on the rest of the job (default); padded: fuller "
+        "batches, faster on small jobs, but a sentence's output can depend on its batch-mates",
     )
     parser.add_argument(
         "--no-repeat-ngram",

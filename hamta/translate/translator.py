@@ -11,9 +11,11 @@ over-long ones into pieces, group the remaining pieces by token length into toke
 engine batch by batch (longest first, so memory problems show at once), and commit each batch's finished
 sentences to the cache before the next batch starts.
 
-Reproducibility: a batch only ever holds sources of the same token length (no padding), and each output is
-cut to its own limit, so a sentence's translation is the one it gets alone: independent of which other
-sentences the job has, of the order of documents, of resuming, and of Ray (measured: `docs/benchmarks.md`).
+Reproducibility: a source is always padded to the same width, fixed by its own length (hf: same-length
+batches, no padding; ct2: batches of one length bucket, each padded to the bucket's width by the engine,
+see `hamta.translate.base`), a batch decodes up to a limit fixed by its bucket, and each output is cut to
+its own limit, so a sentence's translation is independent of which other sentences the job has, of the
+order of documents, of resuming, and of Ray (measured: `docs/benchmarks.md`).
 """
 
 from __future__ import annotations
@@ -107,14 +109,16 @@ class Translator:
         cache: path of the SQLite cache file; ``None`` for the default (``$HAMTA_CACHE_DIR`` or
             ``~/.cache/hamta``)/``translations.sqlite``; ``False`` to disable caching.
         max_new_tokens: fixed output limit per sentence; ``None`` = ``2 * source_tokens + 16`` capped at
-            the model's target limit (keeps degenerate outputs from running for hundreds of steps).
+            the model's target limit (keeps degenerate outputs from running for hundreds of steps; with
+            the ct2 engine's exact batching, source_tokens is the source's length bucket).
         no_repeat_ngram_size: forbid repeating n-grams of this size in outputs (0 = off; repetition is
             flagged either way).
         max_input_tokens: longer sources are split at clause boundaries / token windows (never
             truncated); ``None`` = the model's source limit.
         tgt_lang: target language (``"en"``).
         progress: show a tqdm bar on stderr (off in the API, on in the CLI).
-        batching: ``"exact"`` (batches of one source length: outputs never depend on the rest of the job)
+        batching: ``"exact"`` (each source padded to a width fixed by its own length: outputs never
+            depend on the rest of the job)
             or ``"padded"`` (fuller, padded batches: faster on small jobs, not batch-invariant).
         **engine_options: passed to the engine (e.g. ``compute_type`` for ct2, ``dtype`` for hf).
     """
