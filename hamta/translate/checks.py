@@ -122,6 +122,15 @@ UNIT_FACTORS = {
 }
 _UNIT_RE = re.compile(r"\s*-?\s*(mile|mph|pound|lb|inch|foot|feet|ft|yard|acre|gallon|ounce|degrees? f|°f)",
                       re.IGNORECASE)
+#: the rest of a range after its first number: "2 to 4", "2-4", "2 or 3" (a unit after it is both ends')
+_RANGE_END_RE = re.compile(r"\s*(?:-|–|to|or|and)\s*\d[\d.,]*", re.IGNORECASE)
+#: "1950-53": the second year of a range written with its last two digits
+_SHORT_YEAR_RANGE_RE = re.compile(r"(\d{4})\s?[-–]\s?$")
+YEAR_RANGE_END_DIGITS = 100
+#: digit runs of at least this length are matched digit by digit when one side groups them with spaces
+#: ("0800 555 111" / "۰۸۰۰۵۵۵۱۱۱": phone numbers)
+MIN_DIGIT_RUN = 5
+_DIGIT_GROUP_GAP_RE = re.compile(r"[ \-]")
 #: relative tolerance of a rounded unit conversion
 UNIT_TOLERANCE = 0.06
 FAHRENHEIT_ZERO, FAHRENHEIT_SCALE = 32.0, 5.0 / 9.0
@@ -265,15 +274,70 @@ def _year_variants(value: float) -> set[float]:
     return out
 
 
-def _atoms(m: NumberMention) -> list[set[float]]:
-    """The values a mention must find on the other side: a score is its two sides, a year its variants."""
+def _atoms(m: NumberMention, text: str) -> list[set[float]]:
+    """The values a mention must find on the other side: a score is its two sides, a year its variants,
+    the "53" of "1950-53" also 1953."""
     if m.kind == "score":
         return [{float(side)} for side in score_sides(m)]
     if m.kind == "time":  # also as hours.minutes: "7.55 صباحا" is read as a decimal
         hours, minutes = divmod(int(m.value) % MINUTES_HALF_DAY, MINUTES_PER_HOUR)
         return [{m.value % MINUTES_HALF_DAY + TIME_OFFSET, hours + minutes / 100,
                  hours + HALF_DAY_HOURS + minutes / 100}]
-    return [_year_variants(m.value)]
+    values = _year_variants(m.value)
+    before = _SHORT_YEAR_RANGE_RE.search(text, 0, m.start)
+    if before and m.kind == "count" and m.value == int(m.value) and m.value < YEAR_RANGE_END_DIGITS:
+        first = int(before.group(1))
+        end = first - first % YEAR_RANGE_END_DIGITS + int(m.value)
+        if end > first:
+            values.add(float(end))
+    return [values]
+
+
+def _digits(m: NumberMention) -> str:
+    """The digits of a mention written in digits only (any script), else ''."""
+    text = matching_view(m.text).text
+    return text if text.isdigit() else ""
+
+
+def _match_digit_groups(
+    left: list[tuple[NumberMention, set[float]]], source: str,
+    out_atoms: list[tuple[NumberMention, set[float]]], output: str, used: list[bool],
+) -> list[tuple[NumberMention, set[float]]]:
+    """Pair digit runs that one side writes whole and the other in space-separated groups ("0800 555 111"
+    / "۰۸۰۰۵۵۵۱۱۱", phone numbers and codes): the digits must agree one by one."""
+    def runs(mentions: list[NumberMention], text: str) -> list[tuple[list[int], str]]:
+        out = []
+        for i in range(len(mentions)):
+            digits = _digits(mentions[i])
+            for j in range(i + 1, len(mentions)):
+                gap = text[mentions[j - 1].end : mentions[j].start]
+                if not digits or not _DIGIT_GROUP_GAP_RE.fullmatch(gap) or not _digits(mentions[j]):
+                    break
+                digits += _digits(mentions[j])
+                if len(digits) >= MIN_DIGIT_RUN:
+                    out.append((list(range(i, j + 1)), digits))
+        return out
+
+    free = [k for k, u in enumerate(used) if not u]
+    out_free = [out_atoms[k][0] for k in free]
+    src_left = [m for m, _ in left]
+    matched_src: set[int] = set()
+    for idx, digits in runs(out_free, output):  # one source number, grouped in the output
+        for i, m in enumerate(src_left):
+            if i not in matched_src and _digits(m) == digits and not any(used[free[k]] for k in idx):
+                matched_src.add(i)
+                for k in idx:
+                    used[free[k]] = True
+                break
+    for idx, digits in runs(src_left, source):  # grouped in the source, one number in the output
+        if any(i in matched_src for i in idx):
+            continue
+        for k in free:
+            if not used[k] and _digits(out_atoms[k][0]) == digits:
+                used[k] = True
+                matched_src.update(idx)
+                break
+    return [a for i, a in enumerate(left) if i not in matched_src]
 
 
 def _same(a: float, b: float) -> bool:
@@ -281,8 +345,12 @@ def _same(a: float, b: float) -> bool:
 
 
 def _unit_after(output: str, m: NumberMention) -> str | None:
-    """The imperial unit written right after an output number ("550 pound", "85 miles"), lower case."""
+    """The imperial unit written right after an output number ("550 pound", "85 miles"), or after the
+    range it starts ("2 to 4 inches": the unit is said once for both ends), lower case."""
     found = _UNIT_RE.match(output, m.end)
+    if not found:
+        rest = _RANGE_END_RE.match(output, m.end)
+        found = _UNIT_RE.match(output, rest.end()) if rest else None
     return found.group(1).lower() if found else None
 
 
@@ -301,10 +369,13 @@ def _match(
     same: Callable[[float, float, NumberMention], bool],
     used: list[bool],
 ) -> list[tuple[NumberMention, set[float]]]:
-    """Pair each source atom with an unused output atom under ``same``; return the unpaired ones."""
+    """Pair each source atom with an unused output atom under ``same`` (one of the same kind first: the
+    1 of a score "4-1" goes to the score, not to "first"); return the unpaired ones."""
     left = []
     for m, allowed in src_atoms:
-        for k, (out_m, other) in enumerate(out_atoms):
+        order = sorted(range(len(out_atoms)), key=lambda k: out_atoms[k][0].kind != m.kind)
+        for k in order:
+            out_m, other = out_atoms[k]
             if not used[k] and any(same(x, y, out_m) for x in allowed for y in other):
                 used[k] = True
                 break
@@ -327,11 +398,12 @@ def compare_numbers(source: str, output: str, src_lang: str) -> list[Finding]:
     """
     # digits before words, so that یک ("a") does not take the 1 of a score "1-0"
     src_mentions = sorted(extract_numbers(source, src_lang), key=_is_word_number)
-    src_atoms = [(m, a) for m in src_mentions for a in _atoms(m)]
-    out_atoms = [(m, a) for m in extract_numbers(output, "en") for a in _atoms(m)]
+    src_atoms = [(m, a) for m in src_mentions for a in _atoms(m, source)]
+    out_atoms = [(m, a) for m in extract_numbers(output, "en") for a in _atoms(m, output)]
     used = [False] * len(out_atoms)
     left = _match(src_atoms, out_atoms, lambda x, y, m: _same(x, y), used)
     left = _match(left, out_atoms, lambda x, y, m: _converted(x, y, _unit_after(output, m)), used)
+    left = _match_digit_groups(left, source, out_atoms, output, used)
     missing = [m.text for m, _ in left if _salient(m)]
     added = [m.text for (m, _), u in zip(out_atoms, used, strict=True) if not u and _salient(m)]
     if not missing and not added:
