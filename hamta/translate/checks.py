@@ -9,8 +9,8 @@ translation gets these checks, and each failure becomes a flag on its record:
 * ``wrong_language``: the output is in a language that is neither English nor the source's;
 * ``number_mismatch``: a number of the source is missing from the output, or the output has a new one
   (`hamta.text.numbers` reads both sides; see `compare_numbers` for the calendar rules);
-* ``name_mismatch``: a name of the source has no transliterated counterpart in the output (see
-  `compare_names`);
+* ``name_mismatch``: a name of the source has no counterpart in the output; the names are learnt from
+  the input's own pairs (`source_names`, `NameLexicon`), see `compare_names`;
 * ``omission`` / ``addition``: the output is much shorter / longer than translations of that language
   pair are, measured against a length model fitted on human translations (NTREX dev, by
   benchmarks/fit_length_ratio.py) and shipped in ``hamta/data/length_ratio.json``.
@@ -649,10 +649,11 @@ def compare_names(
     """``name_mismatch`` when a name of the source has no counterpart in the output.
 
     Names of the source come from the text: capitalised Latin-script words in the source (acronyms,
-    brands), and the Persian/Arabic words of ``known``, the input's names (`source_names`). A source
-    name is matched when the output has it (Latin) or some capitalised output word transliterates to it
-    (`hamta.text.translit.name_similarity` >= NAME_MATCH, or containment; see `_has_counterpart`), the
-    Arabic word read with and without its clitic prefixes (`hamta.text.clitics`) for ``src_lang`` "ar".
+    brands), and the Persian/Arabic words of ``known``, the input's names (`source_names`). A Latin name
+    is matched when the output has it. A Persian/Arabic name is matched by a capitalised output word
+    (names are capitalised in English): one of the English names the input wrote it as, when ``known``
+    maps it to them (`_written_as`), else a transliteration of it (`_has_counterpart`), the Arabic word
+    read with and without its clitic prefixes (`hamta.text.clitics`) when ``src_lang`` is "ar".
     """
     all_words = _EN_WORD_RE.findall(output)
     out_words = _name_words(output)
