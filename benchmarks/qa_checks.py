@@ -14,11 +14,12 @@ corrupted once (recall, precision):
   other of Persian/Arabic.
 
 The documents are split in two halves (alternate documents, see fit_length_ratio.ntrex_split): the
-length model was fitted on "dev", so "heldout" is the honest figure. Names are looked up in the names
-of the document's (clean) English, as `hamta check` does for a document.
+length model was fitted on "dev", so "heldout" is the honest figure. Source names are learnt as
+`hamta check` learns them from its whole input (`hamta.translate.checks.NameLexicon`): from all the
+other (clean) sentence pairs of the half, plus the checked pair itself.
 
 Usage:
-    python benchmarks/qa_checks.py --data ../shared/data/ntrex-dev [--seed 16]
+    python benchmarks/qa_checks.py --data ../shared/data/ntrex-dev [--seed 16] [--parts dev,heldout]
 """
 
 from __future__ import annotations
