@@ -204,6 +204,8 @@ def test_names_with_clitics_case_and_renderings(source, output, known, lang: str
         ([("کیم آمد", "He came."), ("رهبران", "Kim's leaders met.")], "fa", set()),
         # a short word with no long vowel letter is never a name (کرد "did" / Kurd)
         ([("کرد", "Kurd leaders met.")], "fa", set()),
+        # a Persian final ه writes a vowel: کره is Korea; the common که ("that") stays a word
+        ([("کره شمالی گفت که", "North Korea said that.")], "fa", {"کره"}),
         # a name under an Arabic clitic prefix
         ([("فاز لليفينغستون", "A win for Livingston.")], "ar", {"لليفينغستون"}),
         # named in 2 of the 3 pairs it occurs in: a name; in 1 of 3 (کلی "a lot" / Kelly): not

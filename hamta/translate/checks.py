@@ -154,14 +154,14 @@ MAX_SHORT_NO_VOWEL_ZIPF = 4.5
 #: an English name this frequent as an English word is an ordinary word in a name ("White House"): its
 #: source counterpart (البيضاء "white") is left out
 MAX_ENGLISH_NAME_ZIPF = 5.4
-CLIPPED_FORMS = True
-STRICT_RENDERINGS = True
+#: name_similarity from which an output word is one of the input's English spellings of a source name
+#: ("Thompson" / "Thomson"); below it a lookalike passes ("CNN" ~ Kavanaugh at 0.8)
 RENDERING_MATCH = 0.85
 #: skeleton classes that English demonym endings add to a place name (-n/-an/-ian, -ese, -ish)
 DEMONYM_SUFFIXES = ("N", "S", "X")
 #: shortest source skeleton found inside an output word's skeleton (یانگ in Pyongyang)
 MIN_CONTAINED_SKELETON = 2
-#: shortest capitalised output word accepted as the short form of a Latin source name ("Livi"); shorter
+#: shortest capitalised output word accepted as the short form of a source name ("Livi"); shorter
 #: English names are abbreviations ("St", "AZ"), not transliterations, and teach no source name
 MIN_SHORT_FORM = 3
 #: a line with more capitalised words than this share is in title case: its capitals say nothing
@@ -480,7 +480,9 @@ def _is_candidate(word: str, names: Sequence[str], lang: str | None) -> bool:
     if len(own) < MIN_SHORT_SKELETON or lang is None:
         return False
     zipf = _zipf(word, lang)
-    limit = MAX_SHORT_NAME_ZIPF if _LONG_VOWELS & set(word[1:]) else MAX_SHORT_NO_VOWEL_ZIPF
+    # a Persian final ه writes a vowel too (کره, Korea), as in hamta.text.translit
+    vowel = _LONG_VOWELS & set(word[1:]) or (lang == "fa" and word.endswith("ه"))
+    limit = MAX_SHORT_NAME_ZIPF if vowel else MAX_SHORT_NO_VOWEL_ZIPF
     if zipf is None or zipf >= limit:
         return False
     variants = {_flat(v) for v in readings(word, lang)}
@@ -515,7 +517,7 @@ def _has_counterpart(word: str, out_words: Sequence[str], lang: str | None) -> b
                 continue
             if sk in o or (len(sk) > 2 and o.startswith(sk[:-1]) and len(o) <= len(sk) + 1):
                 return True
-            if CLIPPED_FORMS and letters >= MIN_SHORT_FORM and len(o) >= MIN_CONTAINED_SKELETON \
+            if letters >= MIN_SHORT_FORM and len(o) >= MIN_CONTAINED_SKELETON \
                     and sk.startswith(o):
                 return True
     return False
@@ -638,7 +640,7 @@ def _counterpart(word: str, out_words: Sequence[str], known: Collection[str], la
     """Whether the output renders the source name ``word``: as the input wrote it elsewhere, when
     ``known`` says (`source_names`), else by transliteration (`_has_counterpart`)."""
     renderings = known.get(word) if isinstance(known, Mapping) else None
-    if renderings and STRICT_RENDERINGS:
+    if renderings:
         return _written_as(out_words, renderings)
     return _has_counterpart(word, out_words, lang)
 
