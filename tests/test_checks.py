@@ -93,6 +93,7 @@ def test_number_only_source_is_not_untranslated() -> None:
         ("الحرب التي استمرت من 1950 وحتى 1953", "the 1950-53 war", "ar"),
         # a phone number grouped on one side only
         ("با شماره ۰۸۰۰۵۵۵۱۱۱ تماس بگیرید", "call 0800 555 111", "fa"),
+        ("اتصلوا على ٠٨٠٠ ٥٥٥ ١١١", "call 0800555111", "ar"),
         # the 1 of a score goes to the score, not to "first"
         ("أول فوز منذ انتصاره 4-1 في فبراير", "their first win since February's 4-1 triumph", "ar"),
         # small numbers as words, articles and duals are not reported

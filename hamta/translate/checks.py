@@ -306,16 +306,19 @@ def _match_digit_groups(
     """Pair digit runs that one side writes whole and the other in space-separated groups ("0800 555 111"
     / "۰۸۰۰۵۵۵۱۱۱", phone numbers and codes): the digits must agree one by one."""
     def runs(mentions: list[NumberMention], text: str) -> list[tuple[list[int], str]]:
+        """(indices into ``mentions``, digits) of each run of adjacent digit groups, in text order."""
+        order = sorted(range(len(mentions)), key=lambda i: mentions[i].start)
         out = []
-        for i in range(len(mentions)):
+        for a, i in enumerate(order):
             digits = _digits(mentions[i])
-            for j in range(i + 1, len(mentions)):
-                gap = text[mentions[j - 1].end : mentions[j].start]
-                if not digits or not _DIGIT_GROUP_GAP_RE.fullmatch(gap) or not _digits(mentions[j]):
+            for b in range(a + 1, len(order)):
+                prev, cur = mentions[order[b - 1]], mentions[order[b]]
+                gap = text[prev.end : cur.start]
+                if not digits or not _DIGIT_GROUP_GAP_RE.fullmatch(gap) or not _digits(cur):
                     break
-                digits += _digits(mentions[j])
+                digits += _digits(cur)
                 if len(digits) >= MIN_DIGIT_RUN:
-                    out.append((list(range(i, j + 1)), digits))
+                    out.append((order[a : b + 1], digits))
         return out
 
     free = [k for k, u in enumerate(used) if not u]
