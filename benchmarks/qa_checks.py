@@ -14,11 +14,12 @@ corrupted once (recall, precision):
   other of Persian/Arabic.
 
 The documents are split in two halves (alternate documents, see fit_length_ratio.ntrex_split): the
-length model was fitted on "dev", so "heldout" is the honest figure. Names are looked up in the names
-of the document's (clean) English, as `hamta check` does for a document.
+length model was fitted on "dev", so "heldout" is the honest figure. Source names are learnt as
+`hamta check` learns them from its whole input (`hamta.translate.checks.NameLexicon`): from all the
+other (clean) sentence pairs of the half, plus the checked pair itself.
 
 Usage:
-    python benchmarks/qa_checks.py --data ../shared/data/ntrex-dev [--seed 16]
+    python benchmarks/qa_checks.py --data ../shared/data/ntrex-dev [--seed 16] [--parts dev,heldout]
 """
 
 from __future__ import annotations
@@ -34,31 +35,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fit_length_ratio import ntrex_split, read_ntrex  # noqa: E402
 
-from hamta.translate.checks import (  # noqa: E402
-    CHECK_FLAGS,
-    FLAG_ADDITION,
-    FLAG_NAME_MISMATCH,
-    FLAG_NUMBER_MISMATCH,
-    FLAG_OMISSION,
-    FLAG_UNTRANSLATED,
-    FLAG_WRONG_LANGUAGE,
-    _translit,
-    check_translation,
-    document_names,
-    english_names,
-    source_names,
-)
+from hamta.text.translit import name_similarity  # noqa: E402
+from hamta.translate import checks as qa  # noqa: E402
 
 #: corruption -> the flag it must raise (other_language may also read as untranslated)
 CORRUPTIONS = {
-    "number_changed": {FLAG_NUMBER_MISMATCH},
-    "number_dropped": {FLAG_NUMBER_MISMATCH},
-    "name_replaced": {FLAG_NAME_MISMATCH},
-    "name_dropped": {FLAG_NAME_MISMATCH},
-    "clause_deleted": {FLAG_OMISSION},
-    "clause_appended": {FLAG_ADDITION},
-    "source_copy": {FLAG_UNTRANSLATED},
-    "other_language": {FLAG_WRONG_LANGUAGE, FLAG_UNTRANSLATED},
+    "number_changed": {qa.FLAG_NUMBER_MISMATCH},
+    "number_dropped": {qa.FLAG_NUMBER_MISMATCH},
+    "name_replaced": {qa.FLAG_NAME_MISMATCH},
+    "name_dropped": {qa.FLAG_NAME_MISMATCH},
+    "clause_deleted": {qa.FLAG_OMISSION},
+    "clause_appended": {qa.FLAG_ADDITION},
+    "source_copy": {qa.FLAG_UNTRANSLATED},
+    "other_language": {qa.FLAG_WRONG_LANGUAGE, qa.FLAG_UNTRANSLATED},
 }
 _DIGITS_RE = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w])")
 _CLAUSE_RE = re.compile(r"[,;:]\s+")
@@ -66,6 +55,8 @@ _CLAUSE_RE = re.compile(r"[,;:]\s+")
 MIN_CLAUSE_WORDS = 4
 #: a name to drop or replace has at least this many letters ("St", "Ho" are abbreviations, not names)
 MIN_NAME_LETTERS = 3
+#: ... and this name_similarity to a word of the source (so that dropping it loses a name of the source)
+SOURCE_NAME_SIMILARITY = 0.9
 
 
 def _change_number(text: str, rng: random.Random) -> str | None:
@@ -91,11 +82,10 @@ def _drop_number(text: str, rng: random.Random) -> str | None:
 def _source_names(source: str, english: str) -> list[str]:
     """Names of the English sentence that transliterate to a word of the source (so a dropped one is a
     real loss)."""
-    _, similarity = _translit()
     words = re.findall(r"[^\W\d_]+", source)
-    return [n for n in dict.fromkeys(english_names(english))
-            if len(n) >= MIN_NAME_LETTERS and "'" not in n and (any(similarity(n, w) >= 0.9 for w in words)
-                                                               or n in source)]
+    return [n for n in dict.fromkeys(qa.english_names(english))
+            if len(n) >= MIN_NAME_LETTERS and "'" not in n
+            and (any(name_similarity(n, w) >= SOURCE_NAME_SIMILARITY for w in words) or n in source)]
 
 
 def _drop_name(english: str, name: str) -> str:
@@ -123,9 +113,9 @@ def _implied(en: str, bad: str) -> set[str]:
     """Flags a corruption also makes right: a deleted clause that held a number or a name."""
     out = set()
     if sorted(_DIGITS_RE.findall(en)) != sorted(_DIGITS_RE.findall(bad)):
-        out.add(FLAG_NUMBER_MISMATCH)
-    if set(english_names(en)) - set(english_names(bad)):
-        out.add(FLAG_NAME_MISMATCH)
+        out.add(qa.FLAG_NUMBER_MISMATCH)
+    if set(qa.english_names(en)) - set(qa.english_names(bad)):
+        out.add(qa.FLAG_NAME_MISMATCH)
     return out
 
 
@@ -166,12 +156,31 @@ def evaluate(lang: str, part: str, data: Path, seed: int) -> dict:
     other_lang = "ar" if lang == "fa" else "fa"
     alt = {(d, k): s for k, (d, s, _) in enumerate(read_ntrex(data, other_lang))}
     rows = [(d, s, e, alt[(d, k)]) for k, (d, s, e) in enumerate(read_ntrex(data, lang)) if split[d] == part]
-    by_doc: dict[str, list[str]] = defaultdict(list)
-    for d, _, e, _ in rows:
-        by_doc[d].append(e)
-    inventory = {d: document_names(texts) for d, texts in by_doc.items()}
+    by_doc: dict[str, list[int]] = defaultdict(list)
+    for k, (d, _, _, _) in enumerate(rows):
+        by_doc[d].append(k)
+    inventory = {d: qa.document_names(rows[k][2] for k in ks) for d, ks in by_doc.items()}
     others = {"names": {d: [n for n in names if n[0].isupper()] for d, names in inventory.items()},
               "sentences": [(d, e) for d, _, e, _ in rows]}
+    # the name lexicon of the whole half, as `hamta check` learns it from its whole input; each sentence
+    # is checked with the lexicon of the other (clean) sentences plus its own checked pair
+    pairs = [(s, e) for _, s, e, _ in rows]
+    named = qa.pair_names(pairs, lang, docs=[d for d, _, _, _ in rows])
+    lexicon = qa.NameLexicon()
+    for (s, _), n in zip(pairs, named, strict=True):
+        lexicon.add(s, n)
+
+    def check(k: int, output: str) -> set[str]:
+        d, src = rows[k][0], rows[k][1]
+        doc_pairs = [pairs[j] for j in by_doc[d] if j != k] + [(src, output)]
+        own = qa.pair_names(doc_pairs, lang)[-1]
+        lexicon.add(src, named[k], -1)
+        lexicon.add(src, own)
+        names = lexicon.names()
+        lexicon.add(src, own, -1)
+        lexicon.add(src, named[k])
+        return {f.flag for f in qa.check_translation(src, output, lang, names=names)}
+
     rng = random.Random(seed)
     clean_flags: Counter[str] = Counter()
     hits: Counter[str] = Counter()
@@ -179,19 +188,15 @@ def evaluate(lang: str, part: str, data: Path, seed: int) -> dict:
     flagged: Counter[str] = Counter()  # flag -> sentences it was raised on (clean + corrupted)
     correct: Counter[str] = Counter()  # ... of which the flag was the injected one
     for k, row in enumerate(rows):
-        d, src, en, _ = row
-        # the names of the rest of the document, as `hamta check` would see them beside this sentence
-        rest = [(s, e) for j, (dj, s, e, _) in enumerate(rows) if dj == d and j != k]
-        names = source_names(rest + [(src, en)], lang)
-        clean = {f.flag for f in check_translation(src, en, lang, names=names)}
+        en = row[2]
+        clean = check(k, en)
         clean_flags.update(clean)
         flagged.update(clean)
         for kind, expected in CORRUPTIONS.items():
             bad = corrupt(kind, row, others, rng)
             if bad is None or bad == en:
                 continue
-            names = source_names(rest + [(src, bad)], lang)
-            got = {f.flag for f in check_translation(src, bad, lang, names=names)}
+            got = check(k, bad)
             tried[kind] += 1
             hits[kind] += bool(got & expected)
             flagged.update(got)
@@ -206,14 +211,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=16)
     parser.add_argument("--parts", default="dev,heldout", help="document halves to run (default: both)")
     args = parser.parse_args(argv)
-    print(f"translation checks on NTREX dev (seed {args.seed}); translit: {_translit()[0].__module__}")
+    print(f"translation checks on NTREX dev (seed {args.seed})")
     for part in args.parts.split(","):
         for lang in ("fa", "ar"):
             r = evaluate(lang, part, args.data, args.seed)
             print(f"\n{lang}->en, {part} documents, {r['n']} sentences")
             print("| check | false alarms on clean | precision |")
             print("|---|---|---|")
-            for flag in CHECK_FLAGS:
+            for flag in qa.CHECK_FLAGS:
                 prec = r["correct"][flag] / r["flagged"][flag] if r["flagged"][flag] else float("nan")
                 print(f"| {flag} | {r['clean'][flag] / r['n']:.1%} ({r['clean'][flag]}) | {prec:.2f} |")
             print("| corruption | sentences | recall |")

@@ -7,7 +7,8 @@ normalizers), turn Persian ZWNJ into spaces, or miss sentence ends with no space
 Modules: `normalize` (language-scoped normalization and a matching view, with offset maps; `fold`, the
 one letter/digit folding for comparing strings), `split` (sentence splitting), `langid` (language
 identification), `boilerplate` (news-page furniture flags), `dates` (dates in three calendars),
-`wordlists` (the word lists shipped under ``hamta/data/``). Only the first two are re-exported here;
+`wordlists` (the word lists shipped under ``hamta/data/``), `clitics` (an Arabic word without its clitic
+prefixes and article). Only the first two are re-exported here;
 import the others from their modules.
 """
 

@@ -9,8 +9,8 @@ translation gets these checks, and each failure becomes a flag on its record:
 * ``wrong_language``: the output is in a language that is neither English nor the source's;
 * ``number_mismatch``: a number of the source is missing from the output, or the output has a new one
   (`hamta.text.numbers` reads both sides; see `compare_numbers` for the calendar rules);
-* ``name_mismatch``: a name of the source has no transliterated counterpart in the output (see
-  `compare_names`);
+* ``name_mismatch``: a name of the source has no counterpart in the output; the names are learnt from
+  the input's own pairs (`source_names`, `NameLexicon`), see `compare_names`;
 * ``omission`` / ``addition``: the output is much shorter / longer than translations of that language
   pair are, measured against a length model fitted on human translations (NTREX dev, by
   benchmarks/fit_length_ratio.py) and shipped in ``hamta/data/length_ratio.json``.
@@ -24,16 +24,19 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass, fields
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from difflib import SequenceMatcher
 from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
+from hamta.text.clitics import readings
 from hamta.text.langid import guess_language
 from hamta.text.normalize import matching_view
 from hamta.text.numbers import NumberMention, extract_numbers, score_sides
+from hamta.text.translit import name_similarity, skeleton
 
 __all__ = [
     "FLAG_WRONG_LANGUAGE",
@@ -53,6 +56,10 @@ __all__ = [
     "check_pairs",
     "english_names",
     "document_names",
+    "NameLexicon",
+    "source_words",
+    "pair_names",
+    "name_lexicon",
     "source_names",
     "length_model",
     "flag_records",
@@ -115,6 +122,15 @@ UNIT_FACTORS = {
 }
 _UNIT_RE = re.compile(r"\s*-?\s*(mile|mph|pound|lb|inch|foot|feet|ft|yard|acre|gallon|ounce|degrees? f|°f)",
                       re.IGNORECASE)
+#: the rest of a range after its first number: "2 to 4", "2-4", "2 or 3" (a unit after it is both ends')
+_RANGE_END_RE = re.compile(r"\s*(?:-|–|to|or|and)\s*\d[\d.,]*", re.IGNORECASE)
+#: "1950-53": the second year of a range written with its last two digits
+_SHORT_YEAR_RANGE_RE = re.compile(r"(\d{4})\s?[-–]\s?$")
+YEAR_RANGE_END_DIGITS = 100
+#: digit runs of at least this length are matched digit by digit when one side groups them with spaces
+#: ("0800 555 111" / "۰۸۰۰۵۵۵۱۱۱": phone numbers)
+MIN_DIGIT_RUN = 5
+_DIGIT_GROUP_GAP_RE = re.compile(r"[ \-]")
 #: relative tolerance of a rounded unit conversion
 UNIT_TOLERANCE = 0.06
 FAHRENHEIT_ZERO, FAHRENHEIT_SCALE = 32.0, 5.0 / 9.0
@@ -138,10 +154,21 @@ MAX_SHORT_NO_VOWEL_ZIPF = 4.5
 #: an English name this frequent as an English word is an ordinary word in a name ("White House"): its
 #: source counterpart (البيضاء "white") is left out
 MAX_ENGLISH_NAME_ZIPF = 5.4
-#: shortest capitalised output word accepted as the short form of a Latin source name ("Livi")
+#: name_similarity from which an output word is one of the input's English spellings of a source name
+#: ("Thompson" / "Thomson"); below it a lookalike passes ("CNN" ~ Kavanaugh at 0.8)
+RENDERING_MATCH = 0.85
+#: skeleton classes that English demonym endings add to a place name (-n/-an/-ian, -ese, -ish)
+DEMONYM_SUFFIXES = ("N", "S", "X")
+#: shortest source skeleton found inside an output word's skeleton (یانگ in Pyongyang)
+MIN_CONTAINED_SKELETON = 2
+#: shortest capitalised output word accepted as the short form of a source name ("Livi"); shorter
+#: English names are abbreviations ("St", "AZ"), not transliterations, and teach no source name
 MIN_SHORT_FORM = 3
 #: a line with more capitalised words than this share is in title case: its capitals say nothing
 TITLE_CASE_SHARE = 0.6
+#: share of the pairs a source word occurs in that must show its English name for it to be a name
+#: (`NameLexicon`)
+MIN_NAMED_SHARE = 0.5
 
 # Length.
 #: fewer letters than this on either side: the length ratio is noise, no omission/addition check
@@ -247,15 +274,73 @@ def _year_variants(value: float) -> set[float]:
     return out
 
 
-def _atoms(m: NumberMention) -> list[set[float]]:
-    """The values a mention must find on the other side: a score is its two sides, a year its variants."""
+def _atoms(m: NumberMention, text: str) -> list[set[float]]:
+    """The values a mention must find on the other side: a score is its two sides, a year its variants,
+    the "53" of "1950-53" also 1953."""
     if m.kind == "score":
         return [{float(side)} for side in score_sides(m)]
     if m.kind == "time":  # also as hours.minutes: "7.55 صباحا" is read as a decimal
         hours, minutes = divmod(int(m.value) % MINUTES_HALF_DAY, MINUTES_PER_HOUR)
         return [{m.value % MINUTES_HALF_DAY + TIME_OFFSET, hours + minutes / 100,
                  hours + HALF_DAY_HOURS + minutes / 100}]
-    return [_year_variants(m.value)]
+    values = _year_variants(m.value)
+    before = _SHORT_YEAR_RANGE_RE.search(text, 0, m.start)
+    if before and m.kind == "count" and m.value == int(m.value) and m.value < YEAR_RANGE_END_DIGITS:
+        first = int(before.group(1))
+        end = first - first % YEAR_RANGE_END_DIGITS + int(m.value)
+        if end > first:
+            values.add(float(end))
+    return [values]
+
+
+def _digits(m: NumberMention) -> str:
+    """The digits of a mention written in digits only (any script), else ''."""
+    text = matching_view(m.text).text
+    return text if text.isdigit() else ""
+
+
+def _match_digit_groups(
+    left: list[tuple[NumberMention, set[float]]], source: str,
+    out_atoms: list[tuple[NumberMention, set[float]]], output: str, used: list[bool],
+) -> list[tuple[NumberMention, set[float]]]:
+    """Pair digit runs that one side writes whole and the other in space-separated groups ("0800 555 111"
+    / "۰۸۰۰۵۵۵۱۱۱", phone numbers and codes): the digits must agree one by one."""
+    def runs(mentions: list[NumberMention], text: str) -> list[tuple[list[int], str]]:
+        """(indices into ``mentions``, digits) of each run of adjacent digit groups, in text order."""
+        order = sorted(range(len(mentions)), key=lambda i: mentions[i].start)
+        out = []
+        for a, i in enumerate(order):
+            digits = _digits(mentions[i])
+            for b in range(a + 1, len(order)):
+                prev, cur = mentions[order[b - 1]], mentions[order[b]]
+                gap = text[prev.end : cur.start]
+                if not digits or not _DIGIT_GROUP_GAP_RE.fullmatch(gap) or not _digits(cur):
+                    break
+                digits += _digits(cur)
+                if len(digits) >= MIN_DIGIT_RUN:
+                    out.append((order[a : b + 1], digits))
+        return out
+
+    free = [k for k, u in enumerate(used) if not u]
+    out_free = [out_atoms[k][0] for k in free]
+    src_left = [m for m, _ in left]
+    matched_src: set[int] = set()
+    for idx, digits in runs(out_free, output):  # one source number, grouped in the output
+        for i, m in enumerate(src_left):
+            if i not in matched_src and _digits(m) == digits and not any(used[free[k]] for k in idx):
+                matched_src.add(i)
+                for k in idx:
+                    used[free[k]] = True
+                break
+    for idx, digits in runs(src_left, source):  # grouped in the source, one number in the output
+        if any(i in matched_src for i in idx):
+            continue
+        for k in free:
+            if not used[k] and _digits(out_atoms[k][0]) == digits:
+                used[k] = True
+                matched_src.update(idx)
+                break
+    return [a for i, a in enumerate(left) if i not in matched_src]
 
 
 def _same(a: float, b: float) -> bool:
@@ -263,8 +348,12 @@ def _same(a: float, b: float) -> bool:
 
 
 def _unit_after(output: str, m: NumberMention) -> str | None:
-    """The imperial unit written right after an output number ("550 pound", "85 miles"), lower case."""
+    """The imperial unit written right after an output number ("550 pound", "85 miles"), or after the
+    range it starts ("2 to 4 inches": the unit is said once for both ends), lower case."""
     found = _UNIT_RE.match(output, m.end)
+    if not found:
+        rest = _RANGE_END_RE.match(output, m.end)
+        found = _UNIT_RE.match(output, rest.end()) if rest else None
     return found.group(1).lower() if found else None
 
 
@@ -283,10 +372,13 @@ def _match(
     same: Callable[[float, float, NumberMention], bool],
     used: list[bool],
 ) -> list[tuple[NumberMention, set[float]]]:
-    """Pair each source atom with an unused output atom under ``same``; return the unpaired ones."""
+    """Pair each source atom with an unused output atom under ``same`` (one of the same kind first: the
+    1 of a score "4-1" goes to the score, not to "first"); return the unpaired ones."""
     left = []
     for m, allowed in src_atoms:
-        for k, (out_m, other) in enumerate(out_atoms):
+        order = sorted(range(len(out_atoms)), key=lambda k: out_atoms[k][0].kind != m.kind)
+        for k in order:
+            out_m, other = out_atoms[k]
             if not used[k] and any(same(x, y, out_m) for x in allowed for y in other):
                 used[k] = True
                 break
@@ -309,11 +401,12 @@ def compare_numbers(source: str, output: str, src_lang: str) -> list[Finding]:
     """
     # digits before words, so that یک ("a") does not take the 1 of a score "1-0"
     src_mentions = sorted(extract_numbers(source, src_lang), key=_is_word_number)
-    src_atoms = [(m, a) for m in src_mentions for a in _atoms(m)]
-    out_atoms = [(m, a) for m in extract_numbers(output, "en") for a in _atoms(m)]
+    src_atoms = [(m, a) for m in src_mentions for a in _atoms(m, source)]
+    out_atoms = [(m, a) for m in extract_numbers(output, "en") for a in _atoms(m, output)]
     used = [False] * len(out_atoms)
     left = _match(src_atoms, out_atoms, lambda x, y, m: _same(x, y), used)
     left = _match(left, out_atoms, lambda x, y, m: _converted(x, y, _unit_after(output, m)), used)
+    left = _match_digit_groups(left, source, out_atoms, output, used)
     missing = [m.text for m, _ in left if _salient(m)]
     added = [m.text for (m, _), u in zip(out_atoms, used, strict=True) if not u and _salient(m)]
     if not missing and not added:
@@ -328,51 +421,10 @@ def compare_numbers(source: str, output: str, src_lang: str) -> list[Finding]:
 
 # Names.
 
-_EN_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’]*")
+#: an English word; a possessive 's is not part of it ("Yuan's" -> "Yuan"), an inner apostrophe is (O'Brien)
+_EN_WORD_RE = re.compile(r"[A-Za-z]+(?:['’](?![sS]\b)[A-Za-z]+)*")
 _SRC_WORD_RE = re.compile(r"[^\W\d_]+")
 _SENTENCE_START_RE = re.compile(r"(?:^|[.!?:;\"“«(\-–—]\s*|['‘]\s*)$")
-#: one-letter Arabic prefixes (and, with, for, so, like), tried off a source word, and the article
-_AR_PREFIXES = ("و", "ب", "ل", "ف", "ک", "ك")
-_ARTICLE = "ال"
-
-
-def _translit() -> tuple[Callable[[str], str], Callable[[str, str], float]]:
-    """``(skeleton, name_similarity)`` from `hamta.text.translit`, or the small fallback below."""
-    try:
-        from hamta.text.translit import name_similarity, skeleton
-    except ImportError:  # the transliteration module is not in this tree: use the local fallback
-        return _fallback_skeleton, _fallback_similarity
-    return skeleton, name_similarity
-
-
-# A coarse consonant class per letter of both scripts (fallback only; hamta.text.translit is the real one).
-_FALLBACK_CLASSES = {
-    **dict.fromkeys("bpبپ", "B"), **dict.fromkeys("fvwفڤ", "F"), **dict.fromkeys("tdتطدض", "T"),
-    **dict.fromkeys("szcثسصزذظ", "S"), **dict.fromkeys("jچجژش", "J"), **dict.fromkeys("kqgxکكقگخغ", "K"),
-    **dict.fromkeys("lل", "L"), **dict.fromkeys("rر", "R"), **dict.fromkeys("mم", "M"),
-    **dict.fromkeys("nن", "N"), **dict.fromkeys("hحه", "H"),
-}
-_FALLBACK_DIGRAPHS = (("sh", "j"), ("ch", "j"), ("kh", "k"), ("gh", "k"), ("th", "t"), ("ph", "f"))
-
-
-def _fallback_skeleton(text: str) -> str:
-    words = []
-    for word in _SRC_WORD_RE.findall(text.lower()):
-        for digraph, letter in _FALLBACK_DIGRAPHS:
-            word = word.replace(digraph, letter)
-        out: list[str] = []
-        for c in (_FALLBACK_CLASSES.get(ch, "") for ch in word):
-            if c and (not out or out[-1] != c):
-                out.append(c)
-        words.append("".join(out))
-    return " ".join(w for w in words if w)
-
-
-def _fallback_similarity(a: str, b: str) -> float:
-    sa, sb = _fallback_skeleton(a), _fallback_skeleton(b)
-    if not sa or not sb:
-        return 0.0
-    return SequenceMatcher(None, sa, sb, autojunk=False).ratio()
 
 
 def english_names(text: str, *, initial: bool = False) -> list[str]:
@@ -404,20 +456,8 @@ def document_names(outputs: Iterable[str]) -> list[str]:
     return [n for n in dict.fromkeys(names) if n.lower() not in lower]
 
 
-def _source_variants(word: str) -> list[str]:
-    """A source word and the word without a clitic prefix or the article (وترامب -> ترامب)."""
-    out = [word]
-    if word.startswith(_ARTICLE) and len(word) > len(_ARTICLE) + 2:
-        out.append(word[len(_ARTICLE) :])
-    if word[:1] in _AR_PREFIXES and len(word) > len(_ARTICLE) + 1:
-        out.append(word[1:])
-        if word[1:].startswith(_ARTICLE):
-            out.append(word[1 + len(_ARTICLE) :])
-    return out
-
-
-def _best(word: str, candidates: Iterable[str], similarity: Callable[[str, str], float]) -> float:
-    return max((similarity(v, c) for v in _source_variants(word) for c in candidates), default=0.0)
+def _best(word: str, candidates: Iterable[str], lang: str | None) -> float:
+    return max((name_similarity(v, c) for v in readings(word, lang or "") for c in candidates), default=0.0)
 
 
 @cache
@@ -430,20 +470,26 @@ def _zipf(word: str, lang: str) -> float | None:
     return zipf_frequency(word, lang)
 
 
-def _is_candidate(word: str, names: Sequence[str], skeleton: Callable[[str], str],
-                  similarity: Callable[[str, str], float], lang: str | None) -> bool:
-    """Whether a source word transliterates to one of the document's names (see MIN_SKELETON)."""
-    own = skeleton(word).replace(" ", "")
+def _flat(text: str) -> str:
+    """A skeleton without spaces: names are compared across word boundaries (ابوظبی / Abu Dhabi)."""
+    return skeleton(text).replace(" ", "")
+
+
+def _is_candidate(word: str, names: Sequence[str], lang: str | None) -> bool:
+    """Whether a source word transliterates to one of the pair's English names (see MIN_SKELETON)."""
+    own = _flat(word)
     if len(own) >= MIN_SKELETON:
-        return _best(word, names, similarity) >= NAME_CANDIDATE
+        return _best(word, names, lang) >= NAME_CANDIDATE
     if len(own) < MIN_SHORT_SKELETON or lang is None:
         return False
     zipf = _zipf(word, lang)
-    limit = MAX_SHORT_NAME_ZIPF if _LONG_VOWELS & set(word[1:]) else MAX_SHORT_NO_VOWEL_ZIPF
+    # a Persian final ه writes a vowel too (کره, Korea), as in hamta.text.translit
+    vowel = _LONG_VOWELS & set(word[1:]) or (lang == "fa" and word.endswith("ه"))
+    limit = MAX_SHORT_NAME_ZIPF if vowel else MAX_SHORT_NO_VOWEL_ZIPF
     if zipf is None or zipf >= limit:
         return False
-    variants = {skeleton(v).replace(" ", "") for v in _source_variants(word)}
-    return any(skeleton(n).replace(" ", "") in variants for n in names)
+    variants = {_flat(v) for v in readings(word, lang)}
+    return any(_flat(n) in variants for n in names)
 
 
 def _bare(skel: str) -> str:
@@ -451,70 +497,182 @@ def _bare(skel: str) -> str:
     return skel.replace(" ", "").replace("Y", "")
 
 
-def _has_counterpart(word: str, out_words: Sequence[str], skeleton: Callable[[str], str],
-                     similarity: Callable[[str, str], float]) -> bool:
-    """Some output word transliterates to ``word``, contains it (پیونگ یانگ / Pyongyang), or shares all
-    but its last consonant (ولز / Welsh: demonyms)."""
-    if _best(word, out_words, similarity) >= NAME_MATCH:
+def _name_words(output: str) -> list[str]:
+    """The output words that can render a name: the capitalised ones (all, in an output without case)."""
+    words = _EN_WORD_RE.findall(output)
+    if not any(ch.isupper() for ch in output):  # lower-cased output: every word may be the name
+        return words
+    return [w for w in words if w[0].isupper()]
+
+
+def _has_counterpart(word: str, out_words: Sequence[str], lang: str | None) -> bool:
+    """Some output word transliterates to ``word``, contains it (پیونگ یانگ / Pyongyang), shares all
+    but its last consonant (ولز / Welsh: demonyms), or is its clipped form (لیوینگستون / "Livi")."""
+    if _best(word, out_words, lang) >= NAME_MATCH:
         return True
-    out_skeletons = [_bare(skeleton(w)) for w in out_words]
-    for variant in _source_variants(word):
+    out_skeletons = [(_bare(skeleton(w)), len(w)) for w in out_words]
+    for variant in readings(word, lang or ""):
         sk = _bare(skeleton(variant))
-        if any(sk in o or (len(sk) > 2 and o.startswith(sk[:-1]) and len(o) <= len(sk) + 1)
-               for o in out_skeletons if o):
-            return True
+        if len(sk) < MIN_CONTAINED_SKELETON:
+            continue
+        for o, letters in out_skeletons:
+            if not o:
+                continue
+            if sk in o or (len(sk) > 2 and o.startswith(sk[:-1]) and len(o) <= len(sk) + 1):
+                return True
+            if letters >= MIN_SHORT_FORM and len(o) >= MIN_CONTAINED_SKELETON \
+                    and sk.startswith(o):
+                return True
     return False
 
 
-def source_names(pairs: Sequence[tuple[str, str]], src_lang: str | None = None) -> set[str]:
-    """The source words of a document that are names, learnt from the document itself.
+@dataclass
+class NameLexicon:
+    """Source words, and how often their transliterated English name stood in the translation.
 
-    A Persian/Arabic word is a name when, in some (source, output) pair of the document, it transliterates
-    to a name of that pair's output (a capitalised word that the document never writes in lower case, see
-    `document_names`). So a name dropped from one sentence's output is still known from the sentences
-    around it, and an ordinary word is not taken for a name by a chance likeness with some name of another
-    sentence.
+    ``seen[w]``: pairs whose source has the word ``w``; ``named[w]``: pairs of those whose output has
+    ``w``'s English counterpart (`pair_names`); ``renderings[(w, name)]``: pairs that wrote it ``name``.
+    A word is a name of the input when it is named in at least MIN_NAMED_SHARE of the pairs it occurs in:
+    a name keeps its counterpart in most translations, while an ordinary word that once looked like a name
+    (چنین "such" / "Chinese") does not.
     """
-    known = set(document_names(output for _, output in pairs))
-    out: set[str] = set()
-    for source, output in pairs:
+
+    seen: Counter[str] = field(default_factory=Counter)
+    named: Counter[str] = field(default_factory=Counter)
+    renderings: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+    def add(self, source: str, named: Iterable[tuple[str, str]], count: int = 1) -> None:
+        """Count one pair (``count=-1`` takes it out again): its source text and its (word, name) pairs."""
+        named = set(named)
+        self.seen.update(dict.fromkeys(source_words(source), count))
+        self.named.update(dict.fromkeys({w for w, _ in named}, count))
+        self.renderings.update(dict.fromkeys(named, count))
+
+    def names(self) -> dict[str, frozenset[str]]:
+        """The source words that are names of the input, each with the English names it was written as."""
+        out: dict[str, set[str]] = {}
+        for (word, name), n in self.renderings.items():
+            if n > 0 and self.named[word] >= MIN_NAMED_SHARE * self.seen[word]:
+                out.setdefault(word, set()).add(name)
+        return {w: frozenset(names) for w, names in out.items()}
+
+
+def source_words(source: str) -> list[str]:
+    """The Persian/Arabic-script words of a source text, once each."""
+    return [w for w in dict.fromkeys(_SRC_WORD_RE.findall(source)) if not w.isascii()]
+
+
+def pair_names(
+    pairs: Sequence[tuple[str, str]], src_lang: str | None = None, *, docs: Sequence[str] | None = None
+) -> list[frozenset[tuple[str, str]]]:
+    """For each pair, the (source word, English name) of the pair that transliterate to each other.
+
+    The English names of a pair are its capitalised words that its document (``docs``; all pairs when
+    None) never writes in lower case (`document_names`) and that are not common English words.
+    """
+    doc_ids = list(docs) if docs is not None else [""] * len(pairs)
+    if len(doc_ids) != len(pairs):
+        raise ValueError("docs must give one entry per pair")
+    outputs: dict[str, list[str]] = {}
+    for (_, output), doc in zip(pairs, doc_ids, strict=True):
+        outputs.setdefault(doc, []).append(output)
+    known = {doc: set(document_names(texts)) for doc, texts in outputs.items()}
+    out = []
+    for (source, output), doc in zip(pairs, doc_ids, strict=True):
         names = tuple(n for n in dict.fromkeys(english_names(output, initial=True))
-                      if n in known and (_zipf(n.lower(), "en") or 0.0) < MAX_ENGLISH_NAME_ZIPF)
-        if names:
-            out |= _pair_names(source, names, src_lang)
+                      if n in known[doc] and len(n) >= MIN_SHORT_FORM
+                      and (_zipf(n.lower(), "en") or 0.0) < MAX_ENGLISH_NAME_ZIPF)
+        out.append(_pair_names(source, names, src_lang) if names else frozenset())
     return out
 
 
+def name_lexicon(
+    pairs: Sequence[tuple[str, str]], src_lang: str | None = None, *, docs: Sequence[str] | None = None
+) -> NameLexicon:
+    """The `NameLexicon` of all ``pairs`` (one input: a file, a collection)."""
+    lexicon = NameLexicon()
+    for (source, _), named in zip(pairs, pair_names(pairs, src_lang, docs=docs), strict=True):
+        lexicon.add(source, named)
+    return lexicon
+
+
+def source_names(
+    pairs: Sequence[tuple[str, str]], src_lang: str | None = None, *, docs: Sequence[str] | None = None
+) -> dict[str, frozenset[str]]:
+    """The source words that are names, learnt from the input's own pairs (`NameLexicon`), each with the
+    English names the input writes it as.
+
+    A Persian/Arabic word is a name when it transliterates to a name of the output in most of the pairs
+    where it occurs. So a name dropped from one sentence's output is still known from the other sentences
+    of the input, and an ordinary word is not taken for a name by a chance likeness with some name of
+    another sentence.
+    """
+    return name_lexicon(pairs, src_lang, docs=docs).names()
+
+
 @lru_cache(maxsize=2**16)
-def _pair_names(source: str, names: tuple[str, ...], src_lang: str | None) -> frozenset[str]:
-    """The words of one source sentence that transliterate to one of ``names`` (of its own output)."""
-    skeleton, similarity = _translit()
-    names = tuple(n for n in names if len(skeleton(n).replace(" ", "")) >= MIN_SHORT_SKELETON)
-    return frozenset(word for word in dict.fromkeys(_SRC_WORD_RE.findall(source))
-                     if not word.isascii() and _is_candidate(word, names, skeleton, similarity, src_lang))
+def _pair_names(source: str, names: tuple[str, ...], src_lang: str | None) -> frozenset[tuple[str, str]]:
+    """The (word, name) of one source sentence and ``names`` (of its own output) that transliterate to
+    each other."""
+    names = tuple(n for n in names if len(_flat(n)) >= MIN_SHORT_SKELETON)
+    return frozenset((word, name) for word in source_words(source) for name in names
+                     if _is_candidate(word, (name,), src_lang))
 
 
-def compare_names(source: str, output: str, known: Collection[str] = ()) -> list[Finding]:
+def _written_as(out_words: Sequence[str], renderings: Collection[str]) -> bool:
+    """Some output word is one of the English names the input wrote a source name as: that name, with a
+    suffix ("Korean"), spelt alike (name_similarity >= RENDERING_MATCH: "Thompson" / "Thomson"), its
+    demonym ("Chinese", "Mexican": one more consonant of DEMONYM_SUFFIXES; "Welsh" for Wales: all but
+    the last consonant, and one more) or its clipped form ("Livi")."""
+    for word in out_words:
+        lower, o = word.lower(), _bare(skeleton(word))
+        for r in renderings:
+            if lower.startswith(r.lower()) or name_similarity(word, r) >= RENDERING_MATCH:
+                return True
+            rb = _bare(skeleton(r))
+            if len(o) < MIN_CONTAINED_SKELETON:
+                continue
+            if (len(rb) > 2 and o.startswith(rb[:-1]) and len(o) <= len(rb) + 1) \
+                    or (o.startswith(rb) and o[len(rb):] in DEMONYM_SUFFIXES) \
+                    or (len(word) >= MIN_SHORT_FORM and rb.startswith(o)):
+                return True
+    return False
+
+
+def _counterpart(word: str, out_words: Sequence[str], known: Collection[str], lang: str | None) -> bool:
+    """Whether the output renders the source name ``word``: as the input wrote it elsewhere, when
+    ``known`` says (`source_names`), else by transliteration (`_has_counterpart`)."""
+    renderings = known.get(word) if isinstance(known, Mapping) else None
+    if renderings:
+        return _written_as(out_words, renderings)
+    return _has_counterpart(word, out_words, lang)
+
+
+def compare_names(
+    source: str, output: str, known: Collection[str] = (), *, src_lang: str | None = None
+) -> list[Finding]:
     """``name_mismatch`` when a name of the source has no counterpart in the output.
 
     Names of the source come from the text: capitalised Latin-script words in the source (acronyms,
-    brands), and the Persian/Arabic words of ``known``, the document's names (`source_names`). A source
-    name is matched when the output has it (Latin) or some output word transliterates to it
-    (`hamta.text.translit.name_similarity` >= NAME_MATCH, or containment; see `_has_counterpart`).
+    brands), and the Persian/Arabic words of ``known``, the input's names (`source_names`). A Latin name
+    is matched when the output has it. A Persian/Arabic name is matched by a capitalised output word
+    (names are capitalised in English): one of the English names the input wrote it as, when ``known``
+    maps it to them (`_written_as`), else a transliteration of it (`_has_counterpart`), the Arabic word
+    read with and without its clitic prefixes (`hamta.text.clitics`) when ``src_lang`` is "ar".
     """
-    skeleton, similarity = _translit()
-    out_words = _EN_WORD_RE.findall(output)
+    all_words = _EN_WORD_RE.findall(output)
+    out_words = _name_words(output)
     out_plain = matching_view(output).text.replace(".", "")
     missing: list[str] = []
     for word in dict.fromkeys(_SRC_WORD_RE.findall(source)):
         if word.isascii():
             lower = word.lower()
             short_form = any(w[0].isupper() and len(w) >= MIN_SHORT_FORM and lower.startswith(w.lower())
-                             for w in out_words)  # "Livi" for Livingston
+                             for w in all_words)  # "Livi" for Livingston
             found = short_form or re.search(rf"\b{re.escape(lower)}", out_plain)
             if len(word) > 1 and word[0].isupper() and not found:
                 missing.append(word)
-        elif word in known and not _has_counterpart(word, out_words, skeleton, similarity):
+        elif word in known and not _counterpart(word, out_words, known, src_lang):
             missing.append(word)
     if not missing:
         return []
@@ -575,7 +733,7 @@ def check_length(source: str, output: str, src_lang: str, model: LengthModel | N
 def check_translation(
     source: str, output: str, src_lang: str, *, names: Collection[str] = ()
 ) -> list[Finding]:
-    """Every check on one (source, output) pair; ``names``: the source names of its document
+    """Every check on one (source, output) pair; ``names``: the source names of its input
     (`source_names`).
 
     When the output is not English (untranslated or wrong language) the other checks are skipped: their
@@ -588,7 +746,7 @@ def check_translation(
         return language
     return [
         *compare_numbers(source, output, src_lang),
-        *compare_names(source, output, names),
+        *compare_names(source, output, names, src_lang=src_lang),
         *check_length(source, output, src_lang),
     ]
 
@@ -596,26 +754,28 @@ def check_translation(
 def check_pairs(
     pairs: Sequence[tuple[str, str]], src_lang: str | Sequence[str], *, docs: Sequence[str] | None = None
 ) -> list[list[Finding]]:
-    """`check_translation` for many pairs; the names come from each document's (``docs``) pairs.
+    """`check_translation` for many pairs; the source names are learnt from all pairs of a language.
 
-    ``src_lang``: one language for all pairs, or one per pair. Without ``docs`` all pairs are one document.
+    ``src_lang``: one language for all pairs, or one per pair. ``docs``: the document of each pair, whose
+    English says which capitalised words are names (`pair_names`); without it all pairs are one document.
     """
     langs = [src_lang] * len(pairs) if isinstance(src_lang, str) else list(src_lang)
     doc_ids = list(docs) if docs is not None else [""] * len(pairs)
     if len(langs) != len(pairs) or len(doc_ids) != len(pairs):
         raise ValueError("src_lang and docs must give one entry per pair")
-    by_doc: dict[str, list[int]] = {}
-    for k, doc in enumerate(doc_ids):
-        by_doc.setdefault(doc, []).append(k)
-    inventory = {doc: source_names([pairs[k] for k in ks], langs[ks[0]]) for doc, ks in by_doc.items()}
+    by_lang: dict[str, list[int]] = {}
+    for k, lang in enumerate(langs):
+        by_lang.setdefault(lang, []).append(k)
+    names = {lang: source_names([pairs[k] for k in ks], lang, docs=[doc_ids[k] for k in ks])
+             for lang, ks in by_lang.items()}
     return [
-        check_translation(source, output, lang, names=inventory[doc])
-        for (source, output), lang, doc in zip(pairs, langs, doc_ids, strict=True)
+        check_translation(source, output, lang, names=names[lang])
+        for (source, output), lang in zip(pairs, langs, strict=True)
     ]
 
 
 def flag_records(records: Sequence[Any]) -> list[Any]:
-    """Records (`hamta.records.Sentence`) with the check flags added to ``flags``; names per document.
+    """Records (`hamta.records.Sentence`) with the check flags added to ``flags``; names from all records.
 
     Records without a translation, boilerplate, or not in fa/ar are returned unchanged.
     """
