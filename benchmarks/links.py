@@ -226,6 +226,21 @@ def seeds_check() -> tuple:
     return same, (p, r, 2 * p * r / (p + r) if p + r else 0.0), len(pred)
 
 
+#: content sentences that make an article's lead for `lead_place_check`
+LEAD_PLACE_SENTENCES = 2
+
+
+def lead_place_check(dev: EventsDev) -> tuple[int, list[tuple[str, str, set, set]]]:
+    """Would "the leads name different places" be safe evidence against a pair? Count the gold
+    same-event pairs it would wrongly rule out."""
+    col = links_mod.build_collection(dev.records, resolve_similarity(None))
+    lead = {d: set().union(*(col.entities[i].places for i in col.rows_by_doc[d][:LEAD_PLACE_SENTENCES]))
+            for d in col.docs}
+    same = sorted(dev.same_event_pairs())
+    disjoint = [(a, b, lead[a], lead[b]) for a, b in same if lead[a] and lead[b] and not lead[a] & lead[b]]
+    return len(same), disjoint
+
+
 def scale_run(n_sent: int, n_docs: int) -> tuple[float, float, int, tuple[float, float, float]]:
     """Link a synthetic collection: (seconds, peak RSS MiB of this process, links, link P/R/F1)."""
     records = synthetic(n_sent, n_docs)
@@ -290,6 +305,8 @@ def main() -> int:
     parser.add_argument("--docs", type=int, default=500, help="documents in the scale run")
     parser.add_argument("--robustness", action="store_true", help="also halve and double each constant")
     parser.add_argument("--no-cv", action="store_true", help="skip leave-one-event-out")
+    parser.add_argument("--lead-places", action="store_true",
+                        help="also count gold same-event pairs whose leads name disjoint gazetteer places")
     args = parser.parse_args()
 
     dev = load_dev_sets()[0]
@@ -325,6 +342,11 @@ def main() -> int:
     verdict = "OK" if same == [SEED_PAIR] else "NOT the expected 000-001"
     print(f"\n## seeds\n\nsame-event pairs: {same}; {verdict}")
     print(f"links: P {sp:.3f} R {sr:.3f} F1 {sf:.3f} ({n} links; P against sure+possible, R against sure)")
+    if args.lead_places:
+        n_pairs, disjoint = lead_place_check(dev)
+        print(f"\n## lead places\n\n{len(disjoint)} of {n_pairs} gold same-event pairs have leads (first "
+              f"{LEAD_PLACE_SENTENCES} content sentences) naming gazetteer places with none in common: "
+              + "; ".join(f"{a}-{b} {sorted(pa)} vs {sorted(pb)}" for a, b, pa, pb in disjoint))
     if args.robustness:
         print("\n## robustness: each constant halved and doubled (models fixed)\n")
         print("| constant | value | tried | pairs F1 change | links F1 change |")
