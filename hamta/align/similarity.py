@@ -79,6 +79,16 @@ def _band_columns(lo: np.ndarray, width: int, n_other: int) -> tuple[np.ndarray,
     return np.clip(cols, 0, max(n_other - 1, 0)), valid
 
 
+def _band_of_block(block: np.ndarray, starts: np.ndarray, width: int) -> np.ndarray:
+    """Row r of the band starts at column ``starts[r]`` of `block`: its `width` entries (0 outside it)."""
+    cols = starts[:, None] + np.arange(width)[None, :]
+    valid = (cols >= 0) & (cols < block.shape[1])
+    rows = np.broadcast_to(np.arange(block.shape[0])[:, None], cols.shape)
+    vals = np.zeros(cols.shape)
+    vals[valid] = block[rows[valid], cols[valid]]
+    return vals
+
+
 class DenseVectors(SentenceVectors):
     """Dense rows (sentence embeddings)."""
 
@@ -160,13 +170,7 @@ class SparseVectors(SentenceVectors):
             c1 = int(max(c0, min(m, lo[r1 - 1] + width)))
             if c1 <= c0:
                 continue
-            prod = (mat_a[r0:r1] @ mat_b[c0:c1].T).toarray()
-            cols = lo[r0:r1, None] - c0 + np.arange(width)[None, :]
-            valid = (cols >= 0) & (cols < c1 - c0)
-            rows = np.broadcast_to(np.arange(r1 - r0)[:, None], cols.shape)
-            vals = np.zeros(cols.shape)
-            vals[valid] = prod[rows[valid], cols[valid]]
-            out[r0:r1] = vals
+            out[r0:r1] = _band_of_block((mat_a[r0:r1] @ mat_b[c0:c1].T).toarray(), lo[r0:r1] - c0, width)
         return out
 
     def dot_band(self, other: SentenceVectors, lo: np.ndarray, width: int) -> np.ndarray:
@@ -199,14 +203,7 @@ class SparseVectors(SentenceVectors):
             mat_b = np.zeros((c1 - c0, shared.size), dtype=np.float32)
             mat_a[ra[keep_a], ka[keep_a]] = wa[keep_a]
             mat_b[rb[keep_b], kb[keep_b]] = wb[keep_b]
-            block = (mat_a @ mat_b.T).astype(np.float64)  # (rows, c1 - c0)
-            # Row r of the band starts at column lo[r]; pick its `width` entries out of the block.
-            cols = lo[r0:r1, None] - c0 + np.arange(width)[None, :]
-            valid = (cols >= 0) & (cols < c1 - c0)
-            rows = np.broadcast_to(np.arange(r1 - r0)[:, None], cols.shape)
-            vals = np.zeros(cols.shape)
-            vals[valid] = block[rows[valid], cols[valid]]
-            out[r0:r1] = vals
+            out[r0:r1] = _band_of_block((mat_a @ mat_b.T).astype(np.float64), lo[r0:r1] - c0, width)
         return out
 
     def take(self, start: int, stop: int) -> SparseVectors:
