@@ -19,7 +19,13 @@ from hamta.errors import HamtaError
 from hamta.records import Sentence
 from hamta.testing.tiny_model import sample_sentences
 from hamta.translate import Translation, Translator, get_engine_class
-from hamta.translate.batching import MIN_BUCKET, bucket_length, plan_batches, plan_bucketed_batches
+from hamta.translate.batching import (
+    MIN_BUCKET,
+    bucket_length,
+    plan_batches,
+    plan_bucketed_batches,
+    spread_batches,
+)
 from hamta.translate.flags import abnormal_repetition, has_repetition
 from hamta.translate.languages import canonical_language
 from hamta.translate.long_input import split_long
@@ -177,6 +183,14 @@ def test_plan_batches_budget_order_and_coverage():
     assert plan_batches([3] * 7, 9) == [[0, 1, 2], [3, 4, 5], [6]]
     assert plan_batches([100], 10) == [[0]]
     assert plan_batches([], 10) == []
+
+
+@given(st.lists(st.lists(st.integers(0, 99), min_size=1, max_size=9), max_size=5), st.integers(1, 6))
+def test_spread_batches_keeps_members_and_fills_the_workers(batches, parts):
+    out = spread_batches(batches, parts)
+    assert [i for b in out for i in b] == [i for b in batches for i in b]  # same members, same order
+    assert all(out) and len(out) >= len(batches)
+    assert len(out) >= parts or all(len(b) == 1 for b in out)
 
 
 @given(st.lists(st.integers(1, 200), max_size=60), st.integers(8, 600), st.integers(16, 256))

@@ -30,6 +30,7 @@ from hamta.translate.languages import canonical_language
 __all__ = [
     "plan_batches",
     "plan_bucketed_batches",
+    "spread_batches",
     "bucket_length",
     "plan_padded_batches",
     "BATCHING",
@@ -106,6 +107,24 @@ def plan_bucketed_batches(lengths: Sequence[int], max_batch_tokens: int, cap: in
         size = max(1, max_batch_tokens // width - 1)
         batches.extend(members[i : i + size] for i in range(0, len(members), size))
     return batches
+
+
+def spread_batches(batches: list[list[int]], parts: int) -> list[list[int]]:
+    """Halve the largest batches until there are ``parts`` of them (or nothing left to halve), so that a
+    small job keeps every parallel worker busy. Members keep their order.
+
+    Example:
+        >>> spread_batches([[0, 1, 2, 3], [4]], 3)
+        [[0, 1], [2, 3], [4]]
+    """
+    out = [list(b) for b in batches]
+    while len(out) < parts:
+        k = max(range(len(out)), key=lambda i: len(out[i]), default=None)
+        if k is None or len(out[k]) < 2:
+            break
+        half = (len(out[k]) + 1) // 2
+        out[k : k + 1] = [out[k][:half], out[k][half:]]
+    return out
 
 
 def plan_padded_batches(lengths: Sequence[int], max_batch_tokens: int) -> list[list[int]]:

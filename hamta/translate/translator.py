@@ -51,6 +51,7 @@ from hamta.translate.batching import (
     finish_pieces,
     normalize_source,
     plan_bucketed_batches,
+    spread_batches,
 )
 from hamta.translate.flags import FLAG_LANG_UNKNOWN, FLAG_LANG_UNSUPPORTED
 from hamta.translate.languages import canonical_language
@@ -426,7 +427,9 @@ class Translator:
             )
 
         if bucketed:
-            order = plan_bucketed_batches(lengths, self.max_batch_tokens, max_in)
+            # Fewer batches than workers would leave workers idle: halve the largest until each has one.
+            order = spread_batches(plan_bucketed_batches(lengths, self.max_batch_tokens, max_in),
+                                   getattr(engine, "workers", 1))
         else:
             order = BATCHING[self.batching](lengths, self.max_batch_tokens)
         queue = deque([piece_keys[i] for i in b] for b in order)
