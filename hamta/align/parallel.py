@@ -307,8 +307,8 @@ def _skip_base(side: _Side, params: AlignParams) -> np.ndarray | float:
 
     CHANCE_SKIP per sentence is what leaving both sentences of a 1-1 pair out costs against aligning them
     at chance similarity (a bead costs its size times 1 - similarity); content lines add the fitted margin
-    `skip_cost` on top, page furniture does not (so no setting of the margin makes absorbing a page
-    number into a neighbouring bead cheaper than leaving it out).
+    `skip_cost` on top, page furniture does not (so a larger margin, which keeps real sentences in
+    their beads, does not also make absorbing a page number into a neighbouring bead look cheaper).
     """
     if side.furniture is None:
         return CHANCE_SKIP + params.skip_cost
@@ -656,6 +656,7 @@ _WORD_RE = re.compile(r"\w+")
 
 
 def _contentless(line: str) -> bool:
+    """No word of `_MIN_CONTENT_CHARS` characters with a letter in it ("- 12 -", "1Ê+ :", "***")."""
     return not any(len(w) >= _MIN_CONTENT_CHARS and not w.isdigit() for w in _WORD_RE.findall(line))
 
 
