@@ -12,12 +12,16 @@ document length. Bead costs combine
   nothing from having more words than a 1-1 bead), 1 the level of typical best 1-1 matches; the same
   costs then work with a good translation, a poor one, or none at all;
 * a Gale-Church length prior whose ratio and variance are estimated from the documents themselves
-  (the variance from a first pass at each level);
-* a penalty for each sentence beyond one per side (many-to-many beads need evidence) and a cost for a
-  sentence left unaligned; both bead weights and skip costs blend sentence counts with text length, so
-  a short caption is cheap to skip and a long sentence must match well. The skip cost also falls with
-  the sentence's best match (unaligned detection): page junk and sentences the other side dropped
-  match nothing better than chance and are left out instead of being absorbed into a neighbour.
+  (the variance from a first pass at each level), heavy-tailed (Student-t) so that one odd pair does not
+  make fusing it with a neighbour look cheaper;
+* a penalty for each sentence beyond one per side (many-to-many beads need evidence), rescaled per
+  document by the rate of merges on the first pass (translators differ in how often they split and join
+  sentences), and a cost for a sentence left unaligned; both bead weights and skip costs blend sentence
+  counts with text length, so a short caption is cheap to skip and a long sentence must match well. The
+  skip cost also falls with the sentence's best match (unaligned detection: its best cosine or how much
+  of it one sentence of the other side covers), and page furniture (`hamta.text.boilerplate` flags,
+  lines without content words) counts as matching nothing: page junk and sentences the other side
+  dropped are left out instead of being absorbed into a neighbour.
 
 The cost constants are fit on a development suite by benchmarks/fit_align.py and shipped in
 hamta/data/align_params.json. A translation is compared together with its original text (names and
@@ -30,6 +34,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -56,6 +61,16 @@ DEFAULT_MAX_BEAD = 5
 #: upper bound of max_bead: the bead shapes grow quadratically with it (MAX_BEAD_LIMIT = 20 is 192 shapes)
 #: and real alignments need far less; larger values would only make the DP crawl.
 MAX_BEAD_LIMIT = 20
+#: leaving a sentence out costs at least this (times its text weight): half a 1-1 bead at chance similarity
+CHANCE_SKIP = 0.5
+#: rate of extra sentences per aligned bead at which `merge_cost` applies (about the dev suite's gold rate)
+MERGE_RATE_REF = 0.18
+#: pseudo-beads at MERGE_RATE_REF added to a document's own count when its merge rate is estimated
+MERGE_PRIOR_BEADS = 20
+#: the per-document merge cost stays within these multiples of `merge_cost`
+MERGE_FACTOR_RANGE = (0.25, 4.0)
+#: degrees of freedom of the Student-t length prior (heavy tails: see `_gc_cost`)
+LENGTH_TAIL_DF = 3.0
 #: the fitted cost constants (benchmarks/fit_align.py writes it; see its "how" entry)
 PARAMS_RESOURCE = "align_params.json"
 
@@ -83,11 +98,13 @@ class AlignParams:
 
     Attributes:
         max_bead: largest bead, in sentences on both sides together (2 .. MAX_BEAD_LIMIT).
-        skip_cost: cost of leaving one sentence unaligned (per sentence), in units of bead cost.
+        skip_cost: cost of leaving one content sentence unaligned beyond CHANCE_SKIP (per sentence of
+            average length), in units of calibrated similarity: 0 means "as cheap as aligning it at chance".
         skip_floor: share of the skip cost that a sentence with no match better than chance still pays
             (unaligned detection: page junk and dropped sentences are cheap to leave out).
-        merge_cost: extra cost per sentence beyond one on each side of a bead.
-        length_weight: weight of the Gale-Church length prior (negative log-probability).
+        merge_cost: extra cost per sentence beyond one on each side of a bead, for a document that merges
+            at MERGE_RATE_REF (each document rescales it, see `_adapt_merge`).
+        length_weight: weight of the length prior (negative log-density, see `_gc_cost`).
         text_share: how much bead weights and skip costs follow text length rather than sentence count
             (0 = counts only, 1 = length only).
         buffer: half-width of the search band around the projected coarse path, in sentences.
@@ -147,6 +164,7 @@ _Span = tuple[int, int, int, int, float]  # i0, i1, j0, j1, cosine
 class _Side:
     vectors: SentenceVectors
     lengths: np.ndarray  # characters per sentence (float64)
+    furniture: np.ndarray | None = None  # 1.0 where the line is page furniture (see `_furniture`)
 
 
 def _prefix(values: np.ndarray) -> np.ndarray:
@@ -176,18 +194,17 @@ def _span_norms2(self_dots: np.ndarray, max_span: int) -> np.ndarray:
 
 
 def _gc_cost(len_s: np.ndarray, len_t: np.ndarray, ratio: float, var: float) -> np.ndarray:
-    """Gale-Church: -log P(|delta| >= observed) with delta = (lt - c ls) / sqrt(var * (ls + lt / c) / 2)."""
+    """Length prior: -log of a Student-t density (`LENGTH_TAIL_DF`) of the Gale-Church deviation
+    delta = (lt - c ls) / sqrt(var * (ls + lt / c) / 2).
+
+    Why not the Gaussian tail of Gale & Church: real documents (OCR'd pages, loose translations, a
+    caption run into a sentence) have heavy-tailed length ratios, and a Gaussian prior then pays so much
+    for one odd 1-1 bead that fusing it with a neighbour into a 2-2 bead looks cheaper.
+    """
     mean_len = (len_s + len_t / ratio) / 2.0
     delta = np.abs(len_t - ratio * len_s) / np.sqrt(var * np.maximum(mean_len, 1.0))
-    # Two-sided tail of the standard normal, floored so one bead cannot dominate everything.
-    return -np.log(np.maximum(_erfc(delta / math.sqrt(2.0)), 1e-6))
-
-
-def _erfc(x: np.ndarray) -> np.ndarray:
-    """erfc for x >= 0, vectorised (Abramowitz & Stegun 7.1.26, absolute error < 1.5e-7)."""
-    t = 1.0 / (1.0 + 0.3275911 * x)
-    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
-    return poly * np.exp(-x * x)
+    nu = LENGTH_TAIL_DF
+    return (nu + 1) / 2 * np.log1p(delta * delta / nu)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -275,6 +292,36 @@ def _unrelated_levels(src: _Side, tgt: _Side, shapes, norm_s, norm_t, base_s, ba
     return levels
 
 
+def _calibrate_best(best: np.ndarray, cells: np.ndarray) -> np.ndarray:
+    """Row (or column) maxima of a score on the same scale as the similarity: 0 = the median cell of
+    the band (mostly unrelated pairs), 1 = the median of the maxima (a typical best match)."""
+    finite = best[np.isfinite(best)]
+    if finite.size == 0:
+        return best
+    low, high = float(np.nanmedian(cells)), float(np.median(finite))
+    return (best - low) / max(high - low, 1e-6)
+
+
+def _skip_base(side: _Side, params: AlignParams) -> np.ndarray | float:
+    """Cost of leaving one sentence of average length out, before the unaligned-detection discount.
+
+    CHANCE_SKIP per sentence is what leaving both sentences of a 1-1 pair out costs against aligning them
+    at chance similarity (a bead costs its size times 1 - similarity); content lines add the fitted margin
+    `skip_cost` on top, page furniture does not (so a larger margin, which keeps real sentences in
+    their beads, does not also make absorbing a page number into a neighbouring bead look cheaper).
+    """
+    if side.furniture is None:
+        return CHANCE_SKIP + params.skip_cost
+    return CHANCE_SKIP + params.skip_cost * (1.0 - side.furniture)
+
+
+def _match_share(best: np.ndarray, furniture: np.ndarray | None) -> np.ndarray:
+    """How much of the skip cost a sentence pays: its best match in calibrated units (0 = chance,
+    1 = a typical best match), clipped to [0, 1]; 0 for page furniture, whatever it matches."""
+    share = np.where(np.isfinite(best), np.clip(best, 0.0, 1.0), 0.0)
+    return share if furniture is None else share * (1.0 - furniture)
+
+
 def _dp(
     src: _Side,
     tgt: _Side,
@@ -337,19 +384,29 @@ def _dp(
     sim_scale = max(sim_hi - sim_lo, 1e-3)
     log.debug("calibration n=%d width=%d: unrelated %.4f, best %.4f", n, width, sim_lo, sim_hi)
 
-    # Unaligned detection: a sentence whose best 1-1 match in the band is no better than chance (page
+    # Unaligned detection: a sentence whose best match in the band is no better than chance (page
     # junk, a caption, a sentence the other side dropped) is cheap to leave out; one with a clear match
-    # pays the full skip cost. The cost also follows its share of the text, like bead sizes below.
+    # pays the full skip cost. Two views of "best match": the calibrated 1-1 similarity, and containment
+    # (how much of the sentence's own vector one sentence of the other side covers, calibrated the same
+    # way), which a fragment split off a longer sentence keeps when its cosine is low. Page furniture
+    # (`_furniture`) counts as matching nothing. The cost also follows the sentence's share of the text,
+    # like bead sizes below, and starts at CHANCE_SKIP (see `_skip_base`).
     best = np.nan_to_num((s11 - sim_lo) / sim_scale, nan=-np.inf)
-    best_s = np.clip(np.max(best, axis=1), 0.0, 1.0)
+    best_s = np.max(best, axis=1)
     best_t = np.full(m, -np.inf)
     np.maximum.at(best_t, d_cols[d_ok], best[d_ok])
-    best_t = np.clip(best_t, 0.0, 1.0)
+    cover_s = np.where(d_ok, dots / norm_s[1, 1:, None], np.nan)  # share of src[a] that tgt[b] covers
+    cover_t = np.where(d_ok, dots / norm_t[1, d_cols + 1], np.nan)
+    best_cover_s = np.nan_to_num(cover_s, nan=-np.inf).max(axis=1)
+    best_cover_t = np.full(m, -np.inf)
+    np.maximum.at(best_cover_t, d_cols[d_ok], cover_t[d_ok])
+    best_s = np.maximum(best_s, _calibrate_best(best_cover_s, cover_s))
+    best_t = np.maximum(best_t, _calibrate_best(best_cover_t, cover_t))
     floor = params.skip_floor
-    skip_s = params.skip_cost * ((1 - params.text_share) + params.text_share * src.lengths / mean_s)
-    skip_t = params.skip_cost * ((1 - params.text_share) + params.text_share * tgt.lengths / mean_t)
-    skip_s = skip_s * (floor + (1 - floor) * best_s)
-    skip_t = skip_t * (floor + (1 - floor) * best_t)
+    skip_s = _skip_base(src, params) * ((1 - params.text_share) + params.text_share * src.lengths / mean_s)
+    skip_t = _skip_base(tgt, params) * ((1 - params.text_share) + params.text_share * tgt.lengths / mean_t)
+    skip_s = skip_s * (floor + (1 - floor) * _match_share(best_s, src.furniture))
+    skip_t = skip_t * (floor + (1 - floor) * _match_share(best_t, tgt.furniture))
     pskip_t = _prefix(skip_t)  # pskip_t[j] = cost of inserting target sentences 0 .. j-1
 
     # Step costs of the shapes with k >= 1 ending in every band cell: steps[t, i - r0, w] for the rows
@@ -486,9 +543,30 @@ def _estimate_variance(beads: list[_Span], src: _Side, tgt: _Side, ratio: float)
     return max(1.0, float(np.median(res)) / 0.455)
 
 
+def _adapt_merge(beads: list[_Span], params: AlignParams) -> AlignParams:
+    """The merge cost for this document, from the rate of merged sentences on a first path.
+
+    Why: how often a translator splits or joins sentences is a property of the document (a loose literary
+    translation of an OCR'd journal merges a third of its sentences, a news translation a sixth), and one
+    merge cost cannot suit both. The penalty for an extra sentence in a bead is read as a log-odds,
+    log((1 - r) / r) for a rate r of extra sentences, and `merge_cost` is its value at MERGE_RATE_REF;
+    the document's rate, shrunk towards MERGE_RATE_REF by MERGE_PRIOR_BEADS pseudo-beads (short
+    documents say little), rescales it within MERGE_FACTOR_RANGE.
+    """
+    extra = [(i1 - i0) + (j1 - j0) - 2 for i0, i1, j0, j1, _ in beads if i1 > i0 and j1 > j0]
+    total = float(sum(extra))
+    rate = (total + MERGE_PRIOR_BEADS * MERGE_RATE_REF) / (total + len(extra) + MERGE_PRIOR_BEADS)
+    factor = math.log((1 - rate) / rate) / math.log((1 - MERGE_RATE_REF) / MERGE_RATE_REF)
+    low, high = MERGE_FACTOR_RANGE
+    return replace(params, merge_cost=params.merge_cost * min(high, max(low, factor)))
+
+
 def _coarsen_side(side: _Side, factor: int) -> _Side:
     groups = np.arange(len(side.lengths)) // factor
-    return _Side(side.vectors.coarsen(factor), np.bincount(groups, weights=side.lengths))
+    furniture = None
+    if side.furniture is not None:  # a block is furniture only when all its lines are
+        furniture = np.minimum.reduceat(side.furniture, np.arange(0, len(side.lengths), factor))
+    return _Side(side.vectors.coarsen(factor), np.bincount(groups, weights=side.lengths), furniture)
 
 
 def _align_level(
@@ -513,6 +591,7 @@ def _align_level(
         first = _dp(src, tgt, lo, width, params, ratio, 6.8 * ratio, cache)
         var = _estimate_variance(first, src, tgt, ratio)
         log.debug("level %d: full DP %dx%d, length variance %.2f", depth, n, m, var)
+        params = _adapt_merge(first, params)
         return _dp(src, tgt, lo, width, params, ratio, var, cache, progress if depth == 0 else None), var
     factor = 2
     coarse_sides = memo.get(("sides", depth))
@@ -525,6 +604,7 @@ def _align_level(
     cache = memo.setdefault(depth, {})
     first = _dp(src, tgt, lo, width, params, ratio, var, cache)
     var = _estimate_variance(first, src, tgt, ratio)
+    params = _adapt_merge(first, params)
     return _dp(src, tgt, lo, width, params, ratio, var, cache, progress if depth == 0 else None), var
 
 
@@ -566,6 +646,35 @@ def _comparison_texts(sents: Sequence[str], trans: Sequence[str] | None, with_or
     return out
 
 
+#: a line with no word of at least this many characters, one of them a letter, carries no content
+#: (OCR debris, "- 3 -", "***")
+_MIN_CONTENT_CHARS = 3
+#: a side with more furniture than this share of its lines is not a page with furniture (a table of
+#: figures, a list of codes): its flags are dropped
+_MAX_FURNITURE_SHARE = 0.5
+_WORD_RE = re.compile(r"\w+")
+
+
+def _contentless(line: str) -> bool:
+    """No word of `_MIN_CONTENT_CHARS` characters with a letter in it ("- 12 -", "1Ê+ :", "***")."""
+    return not any(len(w) >= _MIN_CONTENT_CHARS and not w.isdigit() for w in _WORD_RE.findall(line))
+
+
+def _furniture(lines: Sequence[str]) -> np.ndarray:
+    """1.0 for lines that are page furniture, whatever they match: the lines `hamta.text.boilerplate`
+    flags (page numbers, "read more", adverts, credits, share bars, copyright) and lines without a word
+    of `_MIN_CONTENT_CHARS` characters. Such lines are cheap to leave unaligned even when a number or a
+    name in them matches a sentence on the other side."""
+    from hamta.text.boilerplate import boilerplate_kind
+
+    out = np.array(
+        [_contentless(line) or boilerplate_kind(line, "other") is not None for line in lines], float
+    )
+    if out.mean() > _MAX_FURNITURE_SHARE:
+        out[:] = 0.0
+    return out
+
+
 @dataclass(frozen=True)
 class PreparedPair:
     """Two documents turned into sentence vectors and lengths: align them with any `AlignParams`."""
@@ -599,7 +708,7 @@ def prepare_pair(
     len_s = np.array([max(1, len(s.strip())) for s in src], dtype=np.float64)
     len_t = np.array([max(1, len(s.strip())) for s in tgt], dtype=np.float64)
     ratio = float(len_t.sum() / len_s.sum())
-    return PreparedPair(_Side(vec_a, len_s), _Side(vec_b, len_t), ratio)
+    return PreparedPair(_Side(vec_a, len_s, _furniture(src)), _Side(vec_b, len_t, _furniture(tgt)), ratio)
 
 
 def align_prepared(

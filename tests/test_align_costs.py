@@ -1,0 +1,121 @@
+"""Parallel aligner cost model (issue 13): page furniture, the per-document merge cost, the length prior."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import hamta.align.parallel as parallel
+from hamta.align import align_sentences
+
+# Distinct topics, so that a lexical similarity can tell the sentences apart.
+SENTS = [
+    "The glacier expedition reached the northern col in 1953 after nine camps.",
+    "Photographs of the summit were printed by the Zurich foundation.",
+    "Local farmers complained about the porters crossing their barley fields.",
+    "A storm destroyed the radio equipment and two tents at camp four.",
+    "The doctor measured oxygen levels of every climber above 7000 metres.",
+    "Maps of the Khumbu valley were corrected with new survey data.",
+    "Monsoon rains arrived early, flooding the approach march in May.",
+    "The yeti hunters found only bear tracks near the monastery.",
+]
+
+
+def _ids(beads):
+    return [(b.src, b.tgt) for b in beads]
+
+
+def test_furniture_flags_boilerplate_and_lines_without_content():
+    lines = [
+        "Advertisement",  # boilerplate: advertisement
+        "- 12 -",  # page number
+        "* ,r â",  # OCR debris: no word of three characters with a letter
+        "The expedition reached the col.",
+        "Read more",
+        "کد خبر: ۱۰۳۶۳۲",  # Persian news code
+        "Il a plu.",  # short, but a sentence
+        "w12 w13 5",  # codes with letters are content
+    ] + SENTS
+    assert parallel._furniture(lines).tolist() == [1, 1, 1, 0, 1, 1, 0, 0] + [0] * len(SENTS)
+
+
+def test_a_side_that_is_mostly_furniture_keeps_no_flags():
+    # A table of figures is not a page with furniture: leaving all of it out would be wrong.
+    assert parallel._furniture(["12", "- 13 -", "14", "The total."]).tolist() == [0, 0, 0, 0]
+
+
+FA = [
+    "رئیس جمهور روسیه ولادیمیر پوتین روز دوشنبه به تاشکند رفت.",
+    "در این سفر ۱۲ قرارداد امضا شد.",
+    "وزیر خارجه آلمان گفت برلین از این گفتگوها حمایت می‌کند.",
+    "قیمت نفت در لندن ۳ درصد افزایش یافت.",
+]
+EN = [
+    "Russian President Vladimir Putin travelled to Tashkent on Monday.",
+    "Twelve agreements (12 in all) were signed during the visit.",
+    "The German foreign minister said Berlin supports the talks.",
+    "Oil prices rose 3 percent in London.",
+]
+
+
+@pytest.mark.parametrize(("pos", "junk"), [(1, "Photo: Putin in Tashkent"), (2, "Read more: 12 agreements")])
+def test_page_furniture_that_matches_a_neighbour_is_left_unaligned(monkeypatch, pos, junk):
+    # Persian -> English without a translation: the caption's names / the link's number match the
+    # neighbouring sentence, but as page furniture the line is left out, not merged into its bead.
+    tgt = EN[:pos] + [junk] + EN[pos:]
+    ids = _ids(align_sentences(FA, tgt))
+    assert ((), (pos,)) in ids
+    assert ((pos - 1,), (pos - 1,)) in ids
+    # Without the furniture evidence the line is absorbed into the neighbouring bead.
+    monkeypatch.setattr(parallel, "_furniture", lambda lines: np.zeros(len(lines)))
+    assert ((), (pos,)) not in _ids(align_sentences(FA, tgt))
+
+
+def _spans(shapes):
+    out, i, j = [], 0, 0
+    for k, l in shapes:  # noqa: E741
+        out.append((i, i + k, j, j + l, 1.0))
+        i, j = i + k, j + l
+    return out
+
+
+def test_merge_cost_follows_the_documents_merge_rate():
+    params = parallel.AlignParams(merge_cost=1.0)
+    all_one_to_one = parallel._adapt_merge(_spans([(1, 1)] * 100), params).merge_cost
+    many_merges = parallel._adapt_merge(_spans([(1, 1), (1, 2)] * 50), params).merge_cost
+    ref = parallel.MERGE_RATE_REF
+    # 18 extra sentences over 100 aligned beads: rate 18/118, a little under the reference
+    at_ref = parallel._adapt_merge(_spans([(1, 2)] * 18 + [(1, 1)] * 82), params).merge_cost
+    assert all_one_to_one > 1.0 > many_merges
+    assert at_ref == pytest.approx(1.0, abs=0.2)
+    assert ref == pytest.approx(0.18)
+    low, high = parallel.MERGE_FACTOR_RANGE
+    assert low <= many_merges and all_one_to_one <= high
+
+
+def test_merge_rate_of_a_short_document_stays_near_the_reference():
+    params = parallel.AlignParams(merge_cost=1.0)
+    short = parallel._adapt_merge(_spans([(1, 2)] * 3), params).merge_cost
+    long = parallel._adapt_merge(_spans([(1, 2)] * 300), params).merge_cost
+    assert long < short < 1.0  # three merged beads are weak evidence, three hundred strong
+
+
+def test_odd_length_pairs_are_not_fused_into_a_two_to_two_bead():
+    # The translator padded one sentence and shortened the next: two 1-1 beads with opposite length
+    # deviations, which a light-tailed length prior would rather fuse into one 2-2 bead.
+    tgt = list(SENTS)
+    tgt[3] = SENTS[3][:-1] + ", which the team had carried up from the valley in heavy wooden boxes."
+    tgt[4] = "The doctor measured oxygen levels of climbers."
+    ids = _ids(align_sentences(SENTS, tgt))
+    assert ((3,), (3,)) in ids and ((4,), (4,)) in ids
+
+
+def test_length_prior_grows_logarithmically_for_large_deviations():
+    # Length differences of 10, 20 and 40 standard units: each doubling costs at most (df + 1) log 2 more,
+    # not a quadratic amount as a Gaussian prior would (heavy tails: one odd pair does not dominate a path).
+    var = 1.0
+    sd = np.sqrt(var * 100.0)
+    cost = parallel._gc_cost(np.full(4, 100.0), 100.0 + sd * np.array([0.0, 10.0, 20.0, 40.0]), 1.0, var)
+    assert cost[0] == pytest.approx(0.0)
+    step = (parallel.LENGTH_TAIL_DF + 1) * np.log(2)
+    assert cost[1] > 0 and all(0 < d < step for d in np.diff(cost[1:]))
