@@ -4,25 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from aligner_fixtures import SENTS, bead_ids
 
 import hamta.align.parallel as parallel
 from hamta.align import align_sentences
 
-# Distinct topics, so that a lexical similarity can tell the sentences apart.
-SENTS = [
-    "The glacier expedition reached the northern col in 1953 after nine camps.",
-    "Photographs of the summit were printed by the Zurich foundation.",
-    "Local farmers complained about the porters crossing their barley fields.",
-    "A storm destroyed the radio equipment and two tents at camp four.",
-    "The doctor measured oxygen levels of every climber above 7000 metres.",
-    "Maps of the Khumbu valley were corrected with new survey data.",
-    "Monsoon rains arrived early, flooding the approach march in May.",
-    "The yeti hunters found only bear tracks near the monastery.",
-]
-
-
-def _ids(beads):
-    return [(b.src, b.tgt) for b in beads]
+_ids = bead_ids
 
 
 def test_furniture_flags_boilerplate_and_lines_without_content():

@@ -7,27 +7,14 @@ import random
 from pathlib import Path
 
 import pytest
+from aligner_fixtures import SENTS, bead_ids
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hamta.align import AlignParams, Bead, align_sentences, format_bead, parse_bead, parse_beads
 from hamta.cli import main
 
-# Distinct topics, so that a lexical similarity can tell the sentences apart.
-SENTS = [
-    "The glacier expedition reached the northern col in 1953 after nine camps.",
-    "Photographs of the summit were printed by the Zurich foundation.",
-    "Local farmers complained about the porters crossing their barley fields.",
-    "A storm destroyed the radio equipment and two tents at camp four.",
-    "The doctor measured oxygen levels of every climber above 7000 metres.",
-    "Maps of the Khumbu valley were corrected with new survey data.",
-    "Monsoon rains arrived early, flooding the approach march in May.",
-    "The yeti hunters found only bear tracks near the monastery.",
-]
-
-
-def _ids(beads):
-    return [(b.src, b.tgt) for b in beads]
+_ids = bead_ids
 
 
 def _check_partition(beads, n, m):
