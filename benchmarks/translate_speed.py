@@ -58,7 +58,7 @@ SIZES = {
     "nllb": dict(d_model=1024, layers=12, heads=16, ffn=4096, vocab=256000),
 }
 BUCKET = 8
-BATCH = 32  # sentences per batch for (b) and (d); hamta uses its token budget
+BATCH = 32  # default sentences per batch for (b) and (d) (--raw-batch); hamta uses its token budget
 
 
 # ----------------------------------------------------------------------------------------- model building
@@ -163,8 +163,10 @@ def ensure_model(kind: str, workdir: Path) -> Path:
 
 
 # ----------------------------------------------------------------------------------------- work definition
-def make_work(model_dir: Path, n: int, repeat_fraction: float, seed: int = 0) -> dict[str, list]:
-    """Plain and repeated sets: lists of (lang, text, L) with fixed output lengths L."""
+def make_work(model_dir: Path, n: int, repeat_fraction: float, seed: int = 0,
+              one_length: int = 0) -> dict[str, list]:
+    """Plain and repeated sets: lists of (lang, text, L) with fixed output lengths L (``one_length``: the
+    same L for every sentence, so each language is one call: a whole job rather than small groups)."""
     from transformers import AutoTokenizer
 
     tok = AutoTokenizer.from_pretrained(model_dir)
@@ -176,7 +178,8 @@ def make_work(model_dir: Path, n: int, repeat_fraction: float, seed: int = 0) ->
         lang = "fa" if j % 2 == 0 else "ar"
         n_en = len(tok(text_target=data["en"][i]).input_ids) - 1 if hasattr(tok, "target_spm") else len(
             tok(data["en"][i], add_special_tokens=False).input_ids)
-        plain.append((lang, data[lang][i], max(BUCKET, math.ceil(n_en / BUCKET) * BUCKET)))
+        fixed = one_length or max(BUCKET, math.ceil(n_en / BUCKET) * BUCKET)
+        plain.append((lang, data[lang][i], fixed))
     n_unique = round(n * (1 - repeat_fraction))
     repeated = plain[:n_unique] + [plain[rng.randrange(n_unique)] for _ in range(n - n_unique)]
     rng.shuffle(repeated)
@@ -233,7 +236,7 @@ def runner(engine: str, model_dir: Path, kind: str, args: argparse.Namespace):  
                       max_new_tokens=length + extra)
             if kind == "nllb":
                 kw["forced_bos_token_id"] = tok.convert_tokens_to_ids("eng_Latn")
-            step = 1 if engine == "a" else BATCH
+            step = 1 if engine == "a" else args.raw_batch
             counts = []
             for k in range(0, len(texts), step):
                 enc = tok(texts[k:k + step], return_tensors="pt", padding=True)
@@ -262,7 +265,7 @@ def runner(engine: str, model_dir: Path, kind: str, args: argparse.Namespace):  
             src = [tok.convert_ids_to_tokens(tok(t).input_ids) for t in texts]
             prefix = [["eng_Latn"]] * len(src) if kind == "nllb" else None
             extra = 1 if kind == "nllb" else 0
-            size = min(BATCH, -(-len(src) // inter))  # every worker gets a share of the group
+            size = min(args.raw_batch, -(-len(src) // inter))  # every worker gets a share of the group
             res = tr.translate_batch(src, target_prefix=prefix, max_batch_size=size, beam_size=beam,
                                      min_decoding_length=length + extra, max_decoding_length=length + extra)
             hyps = [r.hypotheses[0][extra:] for r in res]
@@ -364,6 +367,12 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=1,
                     help="run the engines this many times, interleaved, and keep each one's best time "
                     "(fairer ratios on a machine shared with other jobs)")
+    ap.add_argument("--one-length", type=int, default=0, metavar="L",
+                    help="every sentence decodes exactly L tokens, so each language is one call of the whole "
+                    "set (a job), instead of one call per (language, reference length) group")
+    ap.add_argument("--raw-batch", type=int, default=BATCH, metavar="N",
+                    help=f"sentences per batch of (b) and (d) (default {BATCH}; hamta's default token budget "
+                    "makes batches of about 30-60 news sentences)")
     ap.add_argument("--workdir", default=os.path.join(tempfile.gettempdir(), "hamta-bench"))
     ap.add_argument("--quick", action="store_true",
                     help="marian, 64 sentences, engines d (grid), e and f only")
@@ -378,7 +387,7 @@ def main() -> int:
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     model_dir = ensure_model(args.model, workdir)
-    work = make_work(model_dir, args.sentences, args.repeat_fraction)
+    work = make_work(model_dir, args.sentences, args.repeat_fraction, one_length=args.one_length)
     tokens = sum(length for _, _, length in work["plain"])
     engines: list[str] = []
     for e in (x for x in args.engines.split(",") if x):
@@ -392,7 +401,7 @@ def main() -> int:
             (Path(tmp) / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
             cmd = [sys.executable, __file__, "--worker-spec", str(Path(tmp) / "spec.json"), "--worker-out",
                    str(Path(tmp) / "out.json"), "--beam", str(args.beam), "--threads", str(args.threads),
-                   "--workdir", str(workdir)]
+                   "--workdir", str(workdir), "--raw-batch", str(args.raw_batch)]
             env = dict(os.environ, OMP_NUM_THREADS=str(args.threads), PYTHONPATH=str(ROOT))
             subprocess.run(cmd, check=True, env=env, stderr=subprocess.DEVNULL if not os.environ.get(
                 "BENCH_DEBUG") else None)
@@ -408,7 +417,10 @@ def main() -> int:
     n = args.sentences
     print(f"\nmodel {args.model} (random init, real size), {n} sentences (NTREX dev fa/ar), {tokens} target "
           f"tokens (fixed), beam {args.beam}, {args.threads} threads; repeats: {args.repeat_fraction:.0%}; "
-          f"best of {args.rounds} interleaved round(s); load average at the end: {os.getloadavg()[0]:.1f}\n")
+          f"best of {args.rounds} interleaved round(s); "
+          + (f"one call per language, every output {args.one_length} tokens; " if args.one_length else
+             "one call per (language, output length) group; ")
+          + f"load average at the end: {os.getloadavg()[0]:.1f}\n")
     raw = [e for e in results if e.startswith("d")]
     best = {name: min((results[e][name]["seconds"] for e in raw if name in results[e]), default=None)
             for name in ("plain", "repeats")}
