@@ -17,7 +17,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -39,6 +39,10 @@ CREATE TABLE IF NOT EXISTS translations (
 ) WITHOUT ROWID;
 """
 _CHUNK = 500  # SQLite's default limit on host parameters is 999 (older builds)
+#: how long a job waits for another job's lock on the cache before giving up with one line
+LOCK_TIMEOUT_S = 30.0
+#: pause between attempts when SQLite reports a lock without waiting for it
+_LOCK_RETRY_S = 0.05
 
 CachedTranslation = tuple[str, tuple[str, ...], int]  # (target text, flags, n_tokens)
 #: the columns hamta reads and writes, per table: a file without them is someone else's database
@@ -90,13 +94,16 @@ class TranslationCache:
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         with self._guard():
-            self._db = sqlite3.connect(self.path, timeout=30.0)
-            if self.path != ":memory:":
-                self._db.execute("PRAGMA journal_mode=WAL")
-                self._db.execute("PRAGMA synchronous=NORMAL")
-            self._check_schema()
-            self._db.executescript(_SCHEMA)
+            self._db = sqlite3.connect(self.path, timeout=LOCK_TIMEOUT_S)
+            _when_unlocked(self._setup)
         self._settings: dict[str, int] = {}
+
+    def _setup(self) -> None:
+        if self.path != ":memory:":
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+        self._check_schema()
+        self._db.executescript(_SCHEMA)
 
     @contextmanager
     def _guard(self) -> Iterator[None]:
@@ -180,6 +187,20 @@ class TranslationCache:
 
     def close(self) -> None:
         self._db.close()
+
+
+def _when_unlocked(step: Callable[[], None]) -> None:
+    """Run `step`, retrying while the file is locked. Two jobs opening a new cache at once both switch it to
+    WAL, and SQLite answers that switch "database is locked" at once, without its busy timeout."""
+    deadline = time.monotonic() + LOCK_TIMEOUT_S
+    while True:
+        try:
+            step()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(_LOCK_RETRY_S)
 
 
 def _parse_flags(path: str, flags: str) -> tuple[str, ...]:
