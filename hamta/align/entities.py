@@ -19,6 +19,9 @@ from importlib import resources
 
 import numpy as np
 
+from hamta.text.numbers import NumberMention
+from hamta.text.numbers import extract_numbers as read_numbers
+
 __all__ = [
     "SentenceEntities",
     "extract_entities",
@@ -153,13 +156,15 @@ def extract_numbers(text: str, lang: str = "en") -> list[Figure]:
     >>> [(f.value, f.approx) for f in extract_numbers("more than 3,800 people; 2.5 million")]
     [(3800.0, True), (2500000.0, False)]
     """
-    return [Figure.of(m.value, m.approx) for m in _mentions(text, lang) if m.kind in _FIGURE_KINDS]
+    return _figures(_mentions(text, lang))
 
 
-def _mentions(text: str, lang: str):
-    from hamta.text.numbers import extract_numbers as read_numbers
-
+def _mentions(text: str, lang: str) -> list[NumberMention]:
     return read_numbers(text, lang if lang in _NUMBER_LANGS else "en")
+
+
+def _figures(mentions: Iterable[NumberMention]) -> list[Figure]:
+    return [Figure.of(m.value, m.approx) for m in mentions if m.kind in _FIGURE_KINDS]
 
 
 def numbers_compatible(a: Figure, b: Figure) -> bool:
@@ -200,8 +205,7 @@ def extract_entities(en: str | None, original: str | None = None, lang: str = "e
                 names.setdefault(key, token)
     mentions = _mentions(text, "en") if en else _mentions(original or "", lang)
     years = frozenset(int(m.value) for m in mentions if m.kind == "year")
-    specific = tuple(Figure.of(m.value, m.approx) for m in mentions
-                     if m.kind in _FIGURE_KINDS and m.value not in TRIVIAL_NUMBERS)
+    specific = tuple(f for f in _figures(mentions) if f.value not in TRIVIAL_NUMBERS)
     keys = frozenset(names)
     return SentenceEntities(
         names=keys,

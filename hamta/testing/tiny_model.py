@@ -195,7 +195,7 @@ def build_nllb(out_dir: str | Path, seed: int = 3, *, weights: str = "safetensor
     from transformers.models.nllb.tokenization_nllb import FAIRSEQ_LANGUAGE_CODES
 
     with _workspace(out_dir) as (out, tmp, spm_path):
-        src = Path(tmp) / "sentencepiece.bpe.model"
+        src = tmp / "sentencepiece.bpe.model"
         spm_path.rename(src)
         # transformers 5: a bare sentencepiece.bpe.model needs protobuf and the language codes passed in
         tok = NllbTokenizer.from_pretrained(tmp, additional_special_tokens=list(FAIRSEQ_LANGUAGE_CODES))
@@ -221,11 +221,11 @@ def build_m2m100(out_dir: str | Path, seed: int = 1, *, weights: str = "safetens
             piece = proc.id_to_piece(i)
             if piece not in vocab and not proc.is_control(i) and not proc.is_unknown(i):
                 vocab[piece] = len(vocab)
-        (Path(tmp) / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
-        spm_path.rename(Path(tmp) / "sentencepiece.bpe.model")
+        (tmp / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+        spm_path.rename(tmp / "sentencepiece.bpe.model")
         tok = M2M100Tokenizer(
-            vocab_file=str(Path(tmp) / "vocab.json"),
-            spm_file=str(Path(tmp) / "sentencepiece.bpe.model"),
+            vocab_file=str(tmp / "vocab.json"),
+            spm_file=str(tmp / "sentencepiece.bpe.model"),
             language_codes="m2m100",
         )
         tok.model_max_length = max_positions
@@ -264,15 +264,15 @@ def build_marian(
             if piece not in vocab and not proc.is_control(i) and not proc.is_unknown(i):
                 vocab[piece] = len(vocab)
         vocab["<pad>"] = len(vocab)
-        (Path(tmp) / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+        (tmp / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
         for name in ("source.spm", "target.spm"):
-            (Path(tmp) / name).write_bytes(spm_path.read_bytes())
+            (tmp / name).write_bytes(spm_path.read_bytes())
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=".*sacremoses.*")
             tok = MarianTokenizer(
-                source_spm=str(Path(tmp) / "source.spm"),
-                target_spm=str(Path(tmp) / "target.spm"),
-                vocab=str(Path(tmp) / "vocab.json"),
+                source_spm=str(tmp / "source.spm"),
+                target_spm=str(tmp / "target.spm"),
+                vocab=str(tmp / "vocab.json"),
                 source_lang=source_lang,
                 target_lang=target_lang,
                 model_max_length=max_positions,

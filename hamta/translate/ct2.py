@@ -222,10 +222,11 @@ class CT2Engine(Engine):
             # CTranslate2 sorts the inputs and decodes chunks of this size on its parallel workers
             options["max_batch_size"] = -(-len(source) // self.workers) if self.workers > 1 else 0
         else:
-            parts = [(part, not any(len(row) == pad_to for row in part))
-                     for part in _split(source, self.workers if len(source) >= _MIN_SPLIT_ROWS else 1)]
             guard = [tok.unk_token] * (pad_to - 1) + [self.eos_token]
-            parts = [(part + [guard] if guarded else part, guarded) for part, guarded in parts]
+            parts = []
+            for part in _split(source, self.workers if len(source) >= _MIN_SPLIT_ROWS else 1):
+                guarded = all(len(row) != pad_to for row in part)
+                parts.append((part + [guard] if guarded else part, guarded))
             options["max_batch_size"] = 0  # each part is one CTranslate2 batch: its padded width is pad_to
         futures = []
         for rows, guarded in parts:

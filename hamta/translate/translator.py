@@ -264,6 +264,10 @@ class Translator:
             + ("|batch:padded" if self.batching == "padded" else "|batch:bucket" if self._bucketed() else "")
         )
 
+    def _source_limit(self) -> int:
+        """Longest source (tokens) sent to the model; longer ones are split first."""
+        return self.max_input_tokens or self.family.max_source_tokens
+
     def _bucketed(self) -> bool:
         """Exact batching by length bucket: the engine pads every batch to its bucket's width itself."""
         return self.batching == "exact" and self._get_engine(load=False).pad_buckets
@@ -359,7 +363,7 @@ class Translator:
     def _work_items(self, misses: list[Key]) -> tuple[dict[Key, _Item], dict[Key, list[Key]]]:
         """Encode the misses; split the over-long ones into pieces (each piece one unit of work)."""
         fam = self.family
-        max_in = self.max_input_tokens or fam.max_source_tokens
+        max_in = self._source_limit()
         content_limit = max(1, max_in - fam.n_special)
         unk_id = self.tokenizer.unk_token_id
         # A batch decodes up to its longest limit: in a bucket every piece gets the bucket's, so that no
@@ -412,7 +416,7 @@ class Translator:
         final: dict[Key, Translation] = {}
 
         lengths = [len(items[p].ids) for p in piece_keys]
-        max_in = self.max_input_tokens or fam.max_source_tokens
+        max_in = self._source_limit()
         bucketed = self._bucketed()
 
         def start(batch_keys: list[Key]) -> tuple[list[Key], Callable[[], list[Any]]]:
