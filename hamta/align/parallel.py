@@ -587,20 +587,18 @@ def _align_level(
     n, m = len(src.lengths), len(tgt.lengths)
     if n * m <= params.full_dp_cells or min(n, m) < 8:
         lo, width = _full_band(n, m)
-        cache = memo.setdefault(depth, {})
-        first = _dp(src, tgt, lo, width, params, ratio, 6.8 * ratio, cache)
-        var = _estimate_variance(first, src, tgt, ratio)
-        log.debug("level %d: full DP %dx%d, length variance %.2f", depth, n, m, var)
-        params = _adapt_merge(first, params)
-        return _dp(src, tgt, lo, width, params, ratio, var, cache, progress if depth == 0 else None), var
-    factor = 2
-    coarse_sides = memo.get(("sides", depth))
-    if coarse_sides is None:
-        coarse_sides = memo["sides", depth] = (_coarsen_side(src, factor), _coarsen_side(tgt, factor))
-    coarse, var = _align_level(*coarse_sides, params, ratio, depth + 1, memo=memo)
-    lo, width = _project_band(coarse, factor, n, m, params.buffer)
-    log.debug("level %d: banded DP %dx%d, band width %d", depth, n, m, width)
-    # The length variance of sentences is not that of blocks: re-estimate it from a first pass here.
+        var = 6.8 * ratio  # Gale & Church's variance, until the first pass below measures this document's
+        log.debug("level %d: full DP %dx%d", depth, n, m)
+    else:
+        factor = 2
+        coarse_sides = memo.get(("sides", depth))
+        if coarse_sides is None:
+            coarse_sides = memo["sides", depth] = (_coarsen_side(src, factor), _coarsen_side(tgt, factor))
+        coarse, var = _align_level(*coarse_sides, params, ratio, depth + 1, memo=memo)
+        lo, width = _project_band(coarse, factor, n, m, params.buffer)
+        log.debug("level %d: banded DP %dx%d, band width %d", depth, n, m, width)
+    # A first pass measures this level's length variance (that of sentences is not that of blocks) and
+    # merge rate; the second pass aligns with them.
     cache = memo.setdefault(depth, {})
     first = _dp(src, tgt, lo, width, params, ratio, var, cache)
     var = _estimate_variance(first, src, tgt, ratio)
