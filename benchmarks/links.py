@@ -226,6 +226,21 @@ def seeds_check() -> tuple:
     return same, (p, r, 2 * p * r / (p + r) if p + r else 0.0), len(pred)
 
 
+def seed_pair_in_company() -> list[tuple[str, float]]:
+    """The event score of the seed pair 000-001 alone and beside each third seed article: how much a
+    collection's document frequencies add to two articles."""
+    records = load_reference_records(ROOT / "seeds", ROOT / "seeds" / "reference")
+    docs = sorted({r.doc for r in records})
+    pair, others = set(docs[:2]), docs[2:]
+    out = []
+    for third in [None, *others]:
+        chosen = pair | ({third} if third else set())
+        result = EventLinker().link([r for r in records if r.doc in chosen])
+        score = next(e.score for e in result.events if {e.doc_a, e.doc_b} == pair)
+        out.append((third or "", score))
+    return out
+
+
 #: content sentences that make an article's lead for `lead_place_check`
 LEAD_PLACE_SENTENCES = 2
 
@@ -305,6 +320,8 @@ def main() -> int:
     parser.add_argument("--docs", type=int, default=500, help="documents in the scale run")
     parser.add_argument("--robustness", action="store_true", help="also halve and double each constant")
     parser.add_argument("--no-cv", action="store_true", help="skip leave-one-event-out")
+    parser.add_argument("--seed-company", action="store_true",
+                        help="also score the seed pair 000-001 alone and with each third seed article")
     parser.add_argument("--lead-places", action="store_true",
                         help="also count gold same-event pairs whose leads name disjoint gazetteer places")
     args = parser.parse_args()
@@ -342,6 +359,11 @@ def main() -> int:
     verdict = "OK" if same == [SEED_PAIR] else "NOT the expected 000-001"
     print(f"\n## seeds\n\nsame-event pairs: {same}; {verdict}")
     print(f"links: P {sp:.3f} R {sr:.3f} F1 {sf:.3f} ({n} links; P against sure+possible, R against sure)")
+    if args.seed_company:
+        print("\n## the seed pair in company\n")
+        for company, pair_score in seed_pair_in_company():
+            print(f"000-001 with {company or 'no other article'}: score {pair_score:.3f} "
+                  f"(threshold {EventLinker().event_threshold:.3f})")
     if args.lead_places:
         n_pairs, disjoint = lead_place_check(dev)
         print(f"\n## lead places\n\n{len(disjoint)} of {n_pairs} gold same-event pairs have leads (first "
