@@ -265,7 +265,10 @@ def runner(engine: str, model_dir: Path, kind: str, args: argparse.Namespace):  
             src = [tok.convert_ids_to_tokens(tok(t).input_ids) for t in texts]
             prefix = [["eng_Latn"]] * len(src) if kind == "nllb" else None
             extra = 1 if kind == "nllb" else 0
-            size = min(args.raw_batch, -(-len(src) // inter))  # every worker gets a share of the group
+            # equal batches of at most --raw-batch, as many as a multiple of the workers: every worker gets
+            # an equal share of the group (the best raw CTranslate2 can do with this batch size)
+            rounds = -(-len(src) // (inter * args.raw_batch))
+            size = -(-len(src) // (rounds * inter))
             res = tr.translate_batch(src, target_prefix=prefix, max_batch_size=size, beam_size=beam,
                                      min_decoding_length=length + extra, max_decoding_length=length + extra)
             hyps = [r.hypotheses[0][extra:] for r in res]
@@ -276,6 +279,12 @@ def runner(engine: str, model_dir: Path, kind: str, args: argparse.Namespace):  
         return gen
     # hamta engines
     from hamta.translate import Translator
+
+    if args.batch_cost:  # the robustness runs: another batch-cost file than the shipped one
+        from hamta.translate import batching
+
+        costs = json.loads(Path(args.batch_cost).read_text(encoding="utf-8"))
+        batching._batch_costs = lambda: costs
 
     cache = Path(tempfile.mkdtemp(prefix="hamta-bench-cache-"))
     if engine == "c":
@@ -373,6 +382,9 @@ def main() -> int:
     ap.add_argument("--raw-batch", type=int, default=BATCH, metavar="N",
                     help=f"sentences per batch of (b) and (d) (default {BATCH}; hamta's default token budget "
                     "makes batches of about 30-60 news sentences)")
+    ap.add_argument("--batch-cost", metavar="FILE",
+                    help="hamta's engines plan with this batch-cost file, not hamta/data/batch_cost.json "
+                    "(robustness of the measured constants)")
     ap.add_argument("--workdir", default=os.path.join(tempfile.gettempdir(), "hamta-bench"))
     ap.add_argument("--quick", action="store_true",
                     help="marian, 64 sentences, engines d (grid), e and f only")
@@ -402,6 +414,8 @@ def main() -> int:
             cmd = [sys.executable, __file__, "--worker-spec", str(Path(tmp) / "spec.json"), "--worker-out",
                    str(Path(tmp) / "out.json"), "--beam", str(args.beam), "--threads", str(args.threads),
                    "--workdir", str(workdir), "--raw-batch", str(args.raw_batch)]
+            if args.batch_cost:
+                cmd += ["--batch-cost", str(Path(args.batch_cost).resolve())]
             env = dict(os.environ, OMP_NUM_THREADS=str(args.threads), PYTHONPATH=str(ROOT))
             subprocess.run(cmd, check=True, env=env, stderr=subprocess.DEVNULL if not os.environ.get(
                 "BENCH_DEBUG") else None)

@@ -20,7 +20,10 @@ from hamta.records import Sentence
 from hamta.testing.tiny_model import sample_sentences
 from hamta.translate import Translation, Translator, get_engine_class
 from hamta.translate.batching import (
+    GUARD_ROWS,
     MIN_BUCKET,
+    BatchCost,
+    batch_cost,
     bucket_length,
     plan_batches,
     plan_bucketed_batches,
@@ -185,12 +188,53 @@ def test_plan_batches_budget_order_and_coverage():
     assert plan_batches([], 10) == []
 
 
-@given(st.lists(st.lists(st.integers(0, 99), min_size=1, max_size=9), max_size=5), st.integers(1, 6))
-def test_spread_batches_keeps_members_and_fills_the_workers(batches, parts):
-    out = spread_batches(batches, parts)
-    assert [i for b in out for i in b] == [i for b in batches for i in b]  # same members, same order
+def _lpt_makespan(batches: list[list[int]], parts: int, overhead: float) -> float:
+    """Busiest worker's load (members, a guard and the overhead per batch), largest batch first to the
+    least loaded worker."""
+    loads = [0.0] * parts
+    for size in sorted((len(b) + GUARD_ROWS + overhead for b in batches), reverse=True):
+        loads[loads.index(min(loads))] += size
+    return max(loads)
+
+
+@given(st.lists(st.lists(st.integers(0, 99), min_size=1, max_size=40), max_size=6), st.integers(1, 6),
+       st.sampled_from([0.0, 1.0, 4.0]))
+def test_spread_batches_keeps_members_and_never_slows_the_workers(batches, parts, overhead):
+    out = spread_batches(batches, parts, lambda rows: rows + overhead)
+    assert sorted(i for b in out for i in b) == sorted(i for b in batches for i in b)
     assert all(out) and len(out) >= len(batches)
-    assert len(out) >= parts or all(len(b) == 1 for b in out)
+    # every output batch is a contiguous run of one input batch (members keep their order)
+    runs = {tuple(b[i:j]) for b in batches for i in range(len(b)) for j in range(i + 1, len(b) + 1)}
+    assert all(tuple(b) in runs for b in out)
+    assert [len(b) for b in out] == sorted((len(b) for b in out), reverse=True)  # largest first
+    assert _lpt_makespan(out, parts, overhead) <= _lpt_makespan(batches, parts, overhead)
+    # no cut of the largest batch would finish sooner
+    if out and len(out[0]) > 1 and parts > 1:
+        best = _lpt_makespan(out, parts, overhead)
+        for c in range(1, len(out[0])):
+            assert _lpt_makespan([out[0][:c], out[0][c:], *out[1:]], parts, overhead) >= best
+
+
+def test_spread_batches_fills_idle_workers_but_leaves_a_balanced_plan_whole():
+    per_row = float
+    assert spread_batches([list(range(12))], 2, per_row) == [list(range(6)), list(range(6, 12))]
+    balanced = [list(range(20)), list(range(20, 39)), [39, 40]]
+    assert spread_batches(balanced, 2, per_row) == balanced  # 21 | 20 + 3 rows: a cut only adds a guard
+    assert spread_batches([[1, 2, 3]], 1, per_row) == [[1, 2, 3]]
+    # a batch's fixed cost (NLLB: each step scores 256k entries) keeps a small job whole ...
+    assert spread_batches([[0, 1, 2], [3]], 2, lambda rows: rows + 4.0) == [[0, 1, 2], [3]]
+    # ... and makes the cut uneven: the worker with the second bucket's batch gets the smaller part
+    out = spread_batches([list(range(31)), list(range(31, 50))], 2, batch_cost("nllb").seconds)
+    assert [len(b) for b in out] == [27, 19, 4]
+
+
+def test_batch_cost_curve_is_interpolated_and_extended():
+    cost = BatchCost(16, ((1, 2.0), (2, 2.5), (4, 3.0)))
+    assert cost.seconds(1) == 2.0 and cost.seconds(3) == 2.75 and cost.seconds(8) == 4.0
+    nllb, marian = batch_cost("nllb"), batch_cost("marian")
+    assert nllb.seconds(1) > 3 * (nllb.seconds(2) - nllb.seconds(1))  # one row costs several rows
+    assert batch_cost("some-other-family") == marian  # unmeasured families: the flatter curve
+    assert nllb.min_bucket in (8, 16, 32, 64) and bucket_length(1, 512) == nllb.min_bucket
 
 
 @given(st.lists(st.integers(1, 200), max_size=60), st.integers(8, 600), st.integers(16, 256))

@@ -12,9 +12,11 @@
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
 from hamta.translate.base import Translation
@@ -31,6 +33,9 @@ __all__ = [
     "plan_batches",
     "plan_bucketed_batches",
     "spread_batches",
+    "GUARD_ROWS",
+    "BatchCost",
+    "batch_cost",
     "bucket_length",
     "plan_padded_batches",
     "BATCHING",
@@ -71,36 +76,80 @@ def plan_batches(lengths: Sequence[int], max_batch_tokens: int) -> list[list[int
     return batches
 
 
-#: the smallest bucket; buckets double from here (8, 16, 32, ...): a source is padded to at most twice its
-#: length, which costs little (the encoder runs once; each decoding step reads the whole model anyway)
-MIN_BUCKET = 8
+class BatchCost(NamedTuple):
+    """What CTranslate2 batches of one model family cost (measured by `benchmarks/batch_cost.py`)."""
+
+    #: the smallest padded width; below it padding costs nothing measurable, and fewer buckets make fewer,
+    #: fuller batches
+    min_bucket: int
+    #: (rows, seconds) of one batch, rows ascending: each decoding step reads the whole model and scores
+    #: the whole vocabulary, whatever the batch size, so one row costs several rows' worth
+    by_rows: tuple[tuple[int, float], ...]
+
+    def seconds(self, rows: int) -> float:
+        """A batch of ``rows`` rows: the measured curve, interpolated, extended by its last slope."""
+        points = self.by_rows
+        for (r0, t0), (r1, t1) in zip(points, points[1:], strict=False):  # noqa: B007 - the last segment
+            if rows <= r1:
+                break
+        return t0 + (t1 - t0) * (rows - r0) / (r1 - r0)
 
 
-def bucket_length(length: int, cap: int) -> int:
-    """The padded width of a source of ``length`` tokens: the next power of two from `MIN_BUCKET` on,
+#: for families `benchmarks/batch_cost.py` did not measure: the flatter measured curve (Marian's)
+_FALLBACK_FAMILY = "marian"
+
+
+@lru_cache(maxsize=1)
+def _batch_costs() -> dict:
+    from importlib import resources
+
+    return json.loads(resources.files("hamta.data").joinpath("batch_cost.json").read_text(encoding="utf-8"))
+
+
+def batch_cost(family: str) -> BatchCost:
+    """The measured batch costs of ``family`` (hamta/data/batch_cost.json).
+
+    Example:
+        >>> cost = batch_cost("nllb")
+        >>> cost.seconds(2) < 2 * cost.seconds(1)  # a second row costs far less than a second batch
+        True
+    """
+    data = _batch_costs()
+    fams = data["families"]
+    curve = fams.get(family, fams[_FALLBACK_FAMILY])["seconds_by_rows"]
+    return BatchCost(int(data["min_bucket"]), tuple(sorted((int(r), float(t)) for r, t in curve.items())))
+
+
+#: the shipped smallest bucket; buckets double from it, so a source is padded to less than twice its length
+MIN_BUCKET = int(_batch_costs()["min_bucket"])
+
+
+def bucket_length(length: int, cap: int, min_bucket: int = MIN_BUCKET) -> int:
+    """The padded width of a source of ``length`` tokens: the next power of two from ``min_bucket`` on,
     never above ``cap`` (the model's input limit) nor below ``length``.
 
     Example:
-        >>> [bucket_length(n, 512) for n in (1, 8, 9, 17, 33, 300)]
+        >>> [bucket_length(n, 512, min_bucket=8) for n in (1, 8, 9, 17, 33, 300)]
         [8, 8, 16, 32, 64, 512]
     """
-    width = MIN_BUCKET
+    width = min_bucket
     while width < length:
         width *= 2
     return max(length, min(width, cap))
 
 
-def plan_bucketed_batches(lengths: Sequence[int], max_batch_tokens: int, cap: int) -> list[list[int]]:
+def plan_bucketed_batches(lengths: Sequence[int], max_batch_tokens: int, cap: int,
+                          min_bucket: int = MIN_BUCKET) -> list[list[int]]:
     """Indices grouped by `bucket_length`, widest bucket first, each batch with ``width * (size + 1) <=
     budget`` (the one is the engine's guard row).
 
     Example:
-        >>> plan_bucketed_batches([3, 10, 4, 12, 3, 30], 64, 512)
+        >>> plan_bucketed_batches([3, 10, 4, 12, 3, 30], 64, 512, min_bucket=8)
         [[5], [1, 3], [0, 2, 4]]
     """
     by_bucket: dict[int, list[int]] = defaultdict(list)
     for i, length in enumerate(lengths):
-        by_bucket[bucket_length(length, cap)].append(i)
+        by_bucket[bucket_length(length, cap, min_bucket)].append(i)
     batches: list[list[int]] = []
     for width in sorted(by_bucket, reverse=True):
         members = by_bucket[width]
@@ -109,22 +158,51 @@ def plan_bucketed_batches(lengths: Sequence[int], max_batch_tokens: int, cap: in
     return batches
 
 
-def spread_batches(batches: list[list[int]], parts: int) -> list[list[int]]:
-    """Halve the largest batches until there are ``parts`` of them (or nothing left to halve), so that a
-    small job keeps every parallel worker busy. Members keep their order.
+#: rows a bucketed batch decodes besides its members: the engine's guard row (it sets the padded width)
+GUARD_ROWS = 1
+
+
+def _makespan(costs: Sequence[float], parts: int) -> float:
+    """The busiest worker's load when batches go largest first to the least loaded worker (how a queue
+    feeding ``parts`` parallel workers plays out)."""
+    loads = [0.0] * max(1, parts)
+    for cost in sorted(costs, reverse=True):
+        loads[loads.index(min(loads))] += cost
+    return max(loads)
+
+
+def spread_batches(batches: list[list[int]], parts: int, seconds: Callable[[int], float]) -> list[list[int]]:
+    """Batches balanced over ``parts`` parallel workers, largest first.
+
+    ``seconds(rows)`` is what a batch of that many rows costs (`BatchCost.seconds`; a batch decodes
+    `GUARD_ROWS` more than its members). The largest batch is cut in two, at the point that shortens the
+    busiest worker's load the most, for as long as a cut shortens it at all: a small job keeps every
+    worker busy, while a job whose batches already share out evenly is not cut (each cut adds a guard row
+    and a batch's fixed cost). Members keep their order within each batch.
 
     Example:
-        >>> spread_batches([[0, 1, 2, 3], [4]], 3)
-        [[0, 1], [2, 3], [4]]
+        >>> per_row = lambda rows: float(rows)
+        >>> spread_batches([[0, 1, 2, 3, 4, 5], [6]], 2, per_row)
+        [[2, 3, 4, 5], [0, 1], [6]]
+        >>> spread_batches([[0, 1, 2, 3], [4]], 2, lambda rows: rows + 4.0)  # a cut would not finish sooner
+        [[0, 1, 2, 3], [4]]
     """
-    out = [list(b) for b in batches]
-    while len(out) < parts:
-        k = max(range(len(out)), key=lambda i: len(out[i]), default=None)
-        if k is None or len(out[k]) < 2:
+    out = [list(b) for b in batches if b]
+
+    def makespan(plan: list[list[int]]) -> float:
+        return _makespan([seconds(len(b) + GUARD_ROWS) for b in plan], parts)
+
+    best = makespan(out)
+    while out and parts > 1:
+        k = max(range(len(out)), key=lambda i: len(out[i]))
+        cuts = [out[:k] + [out[k][:c], out[k][c:]] + out[k + 1 :] for c in range(1, len(out[k]))]
+        if not cuts:
             break
-        half = (len(out[k]) + 1) // 2
-        out[k : k + 1] = [out[k][:half], out[k][half:]]
-    return out
+        trial = min(cuts, key=makespan)
+        if makespan(trial) >= best:
+            break
+        out, best = trial, makespan(trial)
+    return sorted(out, key=len, reverse=True)
 
 
 def plan_padded_batches(lengths: Sequence[int], max_batch_tokens: int) -> list[list[int]]:

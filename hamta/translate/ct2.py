@@ -11,11 +11,12 @@ Options (``Translator(..., engine="ct2", compute_type="int8", threads=2)``):
     compute_type: ``int8`` (CPU default), ``float16`` (GPU default), ``bfloat16``, ``int8_float16``,
         ``int8_float32``, ``float32`` (exactly transformers' float32 results with greedy decoding).
     threads: the engine's CPU thread budget (default: all cores).
-    inter_threads: CTranslate2 workers that decode sub-batches in parallel (CPU default: ``min(threads,
-        4)``, each with ``threads // inter_threads`` intra-op threads; GPU default 1). Each batch is split
-        so that every worker gets a share: on CPU the small matrix products of one batch parallelise
-        poorly across threads, so two single-threaded workers on two halves beat one two-threaded worker
-        on the whole (about 1.5x on 2 cores, `docs/benchmarks.md`).
+    inter_threads: CTranslate2 workers that decode batches in parallel (CPU default: ``min(threads, 4)``,
+        each with ``threads // inter_threads`` intra-op threads; GPU default 1): on CPU the small matrix
+        products of one beam-search batch parallelise poorly across threads, so two single-threaded
+        workers beat one two-threaded worker (about 1.5x on 2 cores, `docs/benchmarks.md`). Exact
+        batching hands each worker whole batches, balanced by the translate loop; padded batching splits
+        each batch so that every worker gets a share.
     fixed_length: benchmark-only: suppress EOS so every sentence decodes exactly ``max_new_tokens`` tokens
         (`benchmarks/translate_speed.py` uses it so that all engines do identical work).
     ct2_cache: where converted models live (default ``$HAMTA_CACHE_DIR/ct2``).
@@ -42,9 +43,6 @@ COMPUTE_TYPES = {
 }
 #: parallel CPU workers by default; beyond ~4 each sub-batch gets too small to keep its thread busy.
 _MAX_DEFAULT_WORKERS = 4
-#: a bucketed batch this large is cut into one part per worker; a smaller one runs whole on one worker
-#: (the translate loop keeps other batches on the others), since each part costs a guard row
-_MIN_SPLIT_ROWS = 8
 
 
 def default_compute_type(device: str) -> str:
@@ -217,22 +215,21 @@ class CT2Engine(Engine):
             suppress_sequences=self.suppress,
             asynchronous=True,
         )
+        guarded = False
         if pad_to is None:
-            parts = [(source, False)]
+            rows = source
             # CTranslate2 sorts the inputs and decodes chunks of this size on its parallel workers
             options["max_batch_size"] = -(-len(source) // self.workers) if self.workers > 1 else 0
         else:
+            # One CTranslate2 batch, so its padded width is pad_to; the translate loop balances whole
+            # batches over the workers (`hamta.translate.batching.spread_batches`), one guard row each.
             guard = [tok.unk_token] * (pad_to - 1) + [self.eos_token]
-            parts = []
-            for part in _split(source, self.workers if len(source) >= _MIN_SPLIT_ROWS else 1):
-                guarded = all(len(row) != pad_to for row in part)
-                parts.append((part + [guard] if guarded else part, guarded))
-            options["max_batch_size"] = 0  # each part is one CTranslate2 batch: its padded width is pad_to
-        futures = []
-        for rows, guarded in parts:
-            prefix = [[prefix_token] for _ in rows] if prefix_token else None
-            started = self.translator.translate_batch(rows, target_prefix=prefix, **options)
-            futures.extend(started[:-1] if guarded else started)
+            guarded = all(len(row) != pad_to for row in source)
+            rows = source + [guard] if guarded else source
+            options["max_batch_size"] = 0
+        prefix = [[prefix_token] for _ in rows] if prefix_token else None
+        started = self.translator.translate_batch(rows, target_prefix=prefix, **options)
+        futures = started[:-1] if guarded else started
         return lambda: self._collect([r.result() for r in futures], n_prefix)
 
     def _collect(self, results: list[Any], n_prefix: int) -> list[Generated]:
@@ -245,18 +242,6 @@ class CT2Engine(Engine):
                 tokens = tokens[:-1]
             out.append(Generated(ids=list(tok.convert_tokens_to_ids(tokens)), finished=finished))
         return out
-
-
-def _split(rows: list[Any], parts: int) -> list[list[Any]]:
-    """``rows`` cut into ``parts`` contiguous, nearly equal, non-empty runs (one per parallel worker)."""
-    parts = max(1, min(parts, len(rows)))
-    size, extra = divmod(len(rows), parts)
-    out, start = [], 0
-    for k in range(parts):
-        end = start + size + (1 if k < extra else 0)
-        out.append(rows[start:end])
-        start = end
-    return out
 
 
 ENGINE = CT2Engine

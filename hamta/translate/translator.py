@@ -47,6 +47,7 @@ from hamta.translate.base import (
 from hamta.translate.batching import (
     BATCHING,
     Piece,
+    batch_cost,
     bucket_length,
     finish_pieces,
     normalize_source,
@@ -261,8 +262,13 @@ class Translator:
             f"|tgt:{self.tgt_lang}|hamta:{__version__}"
             # padded batches make outputs depend on batch-mates: never mixed with exact results; bucketed
             # exact batches pad each source to its bucket's width, which gives other (fixed) numbers
-            + ("|batch:padded" if self.batching == "padded" else "|batch:bucket" if self._bucketed() else "")
+            + ("|batch:padded" if self.batching == "padded" else
+               self._bucket_signature() if self._bucketed() else "")
         )
+
+    def _bucket_signature(self) -> str:
+        """The bucket ladder sets every source's padded width, so it is part of what fixes the outputs."""
+        return f"|batch:bucket{batch_cost(self.spec.family).min_bucket}"
 
     def _source_limit(self) -> int:
         """Longest source (tokens) sent to the model; longer ones are split first."""
@@ -418,6 +424,7 @@ class Translator:
         lengths = [len(items[p].ids) for p in piece_keys]
         max_in = self._source_limit()
         bucketed = self._bucketed()
+        cost = batch_cost(self.spec.family)
 
         def start(batch_keys: list[Key]) -> tuple[list[Key], Callable[[], list[Any]]]:
             widest = max(len(items[p].ids) for p in batch_keys)
@@ -427,13 +434,13 @@ class Translator:
                 beam_size=self.beam_size,
                 max_new_tokens=max(items[p].limit for p in batch_keys),
                 no_repeat_ngram_size=self.no_repeat_ngram_size,
-                **({"pad_to": bucket_length(widest, max_in)} if bucketed else {}),
+                **({"pad_to": bucket_length(widest, max_in, cost.min_bucket)} if bucketed else {}),
             )
 
         if bucketed:
-            # Fewer batches than workers would leave workers idle: halve the largest until each has one.
-            order = spread_batches(plan_bucketed_batches(lengths, self.max_batch_tokens, max_in),
-                                   getattr(engine, "workers", 1))
+            # Whole batches go to the parallel workers: balance them, cutting a batch where that pays.
+            buckets = plan_bucketed_batches(lengths, self.max_batch_tokens, max_in, cost.min_bucket)
+            order = spread_batches(buckets, getattr(engine, "workers", 1), cost.seconds)
         else:
             order = BATCHING[self.batching](lengths, self.max_batch_tokens)
         queue = deque([piece_keys[i] for i in b] for b in order)
