@@ -295,7 +295,8 @@ def runner(engine: str, model_dir: Path, kind: str, args: argparse.Namespace):  
         tr = Translator(model_dir, engine="ct2", device="cpu", beam_size=beam, cache=cache / "t.sqlite",
                         compute_type="int8", threads=args.threads, fixed_length=True,
                         ct2_cache=Path(args.workdir) / "hamta-ct2",
-                        batching="padded" if engine == "f" else "exact")
+                        batching="padded" if engine == "f" else "exact",
+                        **({"max_batch_tokens": args.max_batch_tokens} if args.max_batch_tokens else {}))
     tr.engine  # noqa: B018 - load (and convert) outside the timing
 
     def gen(lang: str, length: int, texts: list[str]) -> list[int]:
@@ -382,6 +383,8 @@ def main() -> int:
     ap.add_argument("--raw-batch", type=int, default=BATCH, metavar="N",
                     help=f"sentences per batch of (b) and (d) (default {BATCH}; hamta's default token budget "
                     "makes batches of about 30-60 news sentences)")
+    ap.add_argument("--max-batch-tokens", type=int, default=0, metavar="N",
+                    help="hamta's token budget per batch (default: hamta's own default)")
     ap.add_argument("--batch-cost", metavar="FILE",
                     help="hamta's engines plan with this batch-cost file, not hamta/data/batch_cost.json "
                     "(robustness of the measured constants)")
@@ -416,6 +419,8 @@ def main() -> int:
                    "--workdir", str(workdir), "--raw-batch", str(args.raw_batch)]
             if args.batch_cost:
                 cmd += ["--batch-cost", str(Path(args.batch_cost).resolve())]
+            if args.max_batch_tokens:
+                cmd += ["--max-batch-tokens", str(args.max_batch_tokens)]
             env = dict(os.environ, OMP_NUM_THREADS=str(args.threads), PYTHONPATH=str(ROOT))
             subprocess.run(cmd, check=True, env=env, stderr=subprocess.DEVNULL if not os.environ.get(
                 "BENCH_DEBUG") else None)
