@@ -761,8 +761,11 @@ def compare_names(
     brands), and the Persian/Arabic words of ``known``, the input's names (`source_names`). A Latin name
     is matched when the output has it. A Persian/Arabic name is matched by a capitalised output word
     (names are capitalised in English): one of the English names the input wrote it as, when ``known``
-    maps it to them (`_written_as`), else a transliteration of it (`_has_counterpart`), the Arabic word
-    read with and without its clitic prefixes (`hamta.text.clitics`) when ``src_lang`` is "ar".
+    maps it to them (`_written_as`: also an abbreviation "AZ", or "the President" when the input gives
+    that title to this name alone; a word the input writes for another name is not a loose variant of
+    this one), else a transliteration of it (`_has_counterpart`), the Arabic word read with and without
+    its clitic prefixes (`hamta.text.clitics`) when ``src_lang`` is "ar". A Latin name of the source is
+    matched by itself, its clipped form or a spelling alike ("Jake" / Jack).
     """
     all_words = _EN_WORD_RE.findall(output)
     out_words = _name_words(output)
