@@ -166,19 +166,20 @@ def evaluate(lang: str, part: str, data: Path, seed: int) -> dict:
     # is checked with the lexicon of the other (clean) sentences plus its own checked pair
     pairs = [(s, e) for _, s, e, _ in rows]
     named = qa.pair_names(pairs, lang, docs=[d for d, _, _, _ in rows])
-    lexicon = qa.NameLexicon()
-    for (s, _), n in zip(pairs, named, strict=True):
-        lexicon.add(s, n)
+    lexicon = qa.NameLexicon(lang=lang)
+    for (s, e), n in zip(pairs, named, strict=True):
+        lexicon.add(s, n, output=e)
 
     def check(k: int, output: str) -> set[str]:
         d, src = rows[k][0], rows[k][1]
         doc_pairs = [pairs[j] for j in by_doc[d] if j != k] + [(src, output)]
         own = qa.pair_names(doc_pairs, lang)[-1]
-        lexicon.add(src, named[k], -1)
-        lexicon.add(src, own)
+        clean = rows[k][2]
+        lexicon.add(src, named[k], -1, output=clean)
+        lexicon.add(src, own, output=output)
         names = lexicon.names()
-        lexicon.add(src, own, -1)
-        lexicon.add(src, named[k])
+        lexicon.add(src, own, -1, output=output)
+        lexicon.add(src, named[k], output=clean)
         return {f.flag for f in qa.check_translation(src, output, lang, names=names)}
 
     rng = random.Random(seed)

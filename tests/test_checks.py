@@ -225,6 +225,89 @@ def test_source_names_keep_the_english_renderings() -> None:
     assert source_names(pairs, "fa") == {"ترامپ": {"Trump"}, "تاشکند": {"Tashkent"}}
 
 
+@pytest.mark.parametrize(
+    ("pairs", "lang", "expected"),
+    [
+        # one English name renders one source word: "Paris" goes to the word named Paris most often in the
+        # input, not to البارزة / بارز ("prominent"), alike by skeleton, that shares a pair with it
+        ([("وصلت إلى باريس", "She arrived in Paris."), ("باريس جميلة", "Paris is beautiful."),
+          ("الشخصيات البارزة في باريس", "Prominent figures in Paris."),
+          ("الشخصيات البارزة", "The prominent figures.")], "ar", {"باريس"}),
+        ([("رسید به پاریس", "She arrived in Paris."), ("پاریس زیبا است", "Paris is beautiful."),
+          ("چهره های بارز پاریس", "Prominent figures of Paris."),
+          ("چهره های بارز", "The prominent figures.")], "fa", {"پاریس"}),
+        # a name of one consonant, written with the same consonant letters (لی / Lee, آير / Ayr) ...
+        ([("لی گفت", "Lee said.")], "fa", {"لی"}),
+        ([("فاز آير", "Ayr won.")], "ar", {"آير"}),
+        # ... not a word that merely collapses to it (پاهای / Pep), nor a clitic reading (الة of وكالة)
+        ([("پاهای او", "Pep's legs.")], "fa", set()),
+        ([("أعلنت وكالة", "Lee agency.")], "ar", set()),
+    ],
+)
+def test_source_names_one_word_per_name(pairs, lang: str, expected: set[str]) -> None:
+    assert set(source_names(pairs, lang)) == expected
+
+
+@pytest.mark.parametrize(
+    ("pairs", "lang"),
+    [
+        ([("ترامپ به تاشکند رفت", "President Trump went to Tashkent."),
+          ("ترامپ به شهر آمد", "Trump came to the city."),
+          ("ترامپ روز شنبه گفت", "The President said on Saturday."),
+          ("ترامپ امروز گفت", "President said on the day."),
+          ("رئیس جمهور فرانسه گفت", "The French president said.")], "fa"),
+        ([("ذهب ترامب إلى طشقند", "President Trump went to Tashkent."),
+          ("وصل ترامب إلى المدينة", "Trump came to the city."),
+          ("وقال ترامب يوم السبت", "The President said on Saturday."),
+          ("وقال ترامب اليوم", "President said on the day."),
+          ("قال الرئيس الفرنسي", "The French president said.")], "ar"),
+    ],
+)
+def test_a_title_of_one_name_stands_for_it(pairs, lang: str) -> None:
+    # "President" comes before Trump only and is a common noun of the input ("the French president"): "The
+    # President" renders Trump; a bare "President" (the name dropped from "President Trump") does not
+    found = [[f.flag for f in fs] for fs in check_pairs(pairs, lang)]
+    assert found == [[], [], [], [FLAG_NAME_MISMATCH], []]
+
+
+def test_a_title_of_several_names_stands_for_none() -> None:
+    pairs = [("سناتور فلیک روز شنبه گفت", "Senator Flake said on Saturday."),
+             ("سناتور کونز روز شنبه گفت", "Senator Coons said on Saturday."),
+             ("فلیک روز شنبه آمد", "The Senator came on Saturday."), ("یک سناتور دیگر", "Another senator.")]
+    found = [[f.flag for f in fs] for fs in check_pairs(pairs, "fa")]
+    assert found == [[], [], [FLAG_NAME_MISMATCH], []]
+
+
+@pytest.mark.parametrize(
+    ("source", "output", "known", "lang", "flagged"),
+    [
+        # an abbreviation of the input's spelling of the name: its initial, then its letters in order
+        ("در مرز آریزونا", "It came within 40 miles of the AZ border.", {"آریزونا": {"Arizona"}}, "fa",
+         False),
+        ("على بعد 40 ميلا من حدود أريزونا", "It came within 40 miles of the AZ border.",
+         {"أريزونا": {"Arizona"}}, "ar", False),
+        ("در مرز آریزونا", "It came within 40 miles of the TX border.", {"آریزونا": {"Arizona"}}, "fa",
+         True),
+        # a Latin name of the source spelt alike in the output (same initial, length within a letter)
+        ("نقش Jack Lacy", "played by Jake Lacy", {}, "fa", False),
+        ("دور Jack Lacy", "played by Jake Lacy", {}, "ar", False),
+        ("شبکه تجاری Fox", "Figures for the network", {}, "fa", True),
+        # an output word the input writes for another name is that name ("Rosa" is not a clipped Arizona)
+        ("روزا به آریزونا رسید", "Rosa reached the border", {"روزا": {"Rosa"}, "آریزونا": {"Arizona"}}, "fa",
+         True),
+        ("وصلت روزا إلى أريزونا", "Rosa reached the border", {"روزا": {"Rosa"}, "أريزونا": {"Arizona"}}, "ar",
+         True),
+        # a lookalike with another initial is another name ("Browne" is not Paris less a consonant) ...
+        ("مد پاریس", "Thom Browne fashion", {"پاریس": {"Paris"}}, "fa", True),
+        ("أزياء باريس", "Thom Browne fashion", {"باريس": {"Paris"}}, "ar", True),
+        # ... while a demonym keeps it ("Welsh" for Wales)
+        ("مجلس ولز", "The Welsh assembly", {"ولز": {"Wales"}}, "fa", False),
+    ],
+)
+def test_name_renderings_abbreviated_spelt_alike_or_taken(source, output, known, lang, flagged) -> None:
+    assert bool(compare_names(source, output, known, src_lang=lang)) is flagged
+
+
 def test_check_pairs_learns_names_from_the_whole_input() -> None:
     pairs = [("ترامپ به تاشکند رفت", "Trump went to Tashkent."), ("ترامپ گفت", "He said.")]
     results = check_pairs(pairs, "fa", docs=["one document", "another document"])

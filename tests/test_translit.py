@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hamta.text.translit import name_similarity, skeleton
+from hamta.text.translit import consonants, name_similarity, skeleton
 
 
 @pytest.mark.parametrize(
@@ -50,3 +50,13 @@ def test_similarity_is_a_symmetric_score_in_unit_range(a, b):
 @given(st.text(max_size=40))
 def test_skeleton_is_consonant_classes_and_spaces(text):
     assert set(skeleton(text)) <= set("PFTSXKLRMNHY ")
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [("Lee", "L"), ("لی", "L"), ("Pep", "PP"), ("پاهای", "PH"), ("Ayr", "R"), ("آير", "R")],
+)
+def test_consonants_keep_repeats_and_inner_h(word: str, expected: str) -> None:
+    # skeleton merges PP and drops the inner H (Pep and پاهای are both P); consonants tell them apart
+    assert consonants(word) == expected
+    assert skeleton(word) == expected[0]

@@ -16,7 +16,7 @@ import re
 import unicodedata
 from difflib import SequenceMatcher
 
-__all__ = ["skeleton", "name_similarity"]
+__all__ = ["skeleton", "consonants", "name_similarity"]
 
 # Latin digraphs first (longest match), then single letters. Classes: P (b p), F (f v w ph), T (t d th),
 # S (s z soft c), X (sh ch j zh, soft g is not guessed), K (k q hard c g x kh gh), L, R, M, N, H, Y.
@@ -140,14 +140,28 @@ def skeleton(text: str) -> str:
     >>> skeleton("Wales") == skeleton("ولز")
     True
     """
+    return " ".join(p for p in (_collapse(c) for c in _word_consonants(text)) if p)
+
+
+def consonants(text: str) -> str:
+    """The consonant classes of a text's letters before `skeleton` merges repeats and drops an inner H
+    (words joined by spaces): how many consonant letters a name writes.
+
+    >>> consonants("Pep"), skeleton("Pep"), consonants("پاهای"), skeleton("پاهای")
+    ('PP', 'P', 'PH', 'P')
+    """
+    return " ".join(c for c in _word_consonants(text) if c)
+
+
+def _word_consonants(text: str) -> list[str]:
     text = unicodedata.normalize("NFD", text.casefold())
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = unicodedata.normalize("NFC", text).replace("\u0640", "")
-    parts = []
+    out = []
     for word in _WORD_RE.findall(text):
         is_arabic = any("\u0600" <= ch <= "\u06ff" for ch in word)
-        parts.append(_collapse(_arabic_skeleton(word) if is_arabic else _latin_skeleton(word)))
-    return " ".join(p for p in parts if p)
+        out.append(_arabic_skeleton(word) if is_arabic else _latin_skeleton(word))
+    return out
 
 
 def name_similarity(a: str, b: str) -> float:

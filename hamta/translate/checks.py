@@ -36,7 +36,7 @@ from hamta.text.clitics import readings
 from hamta.text.langid import guess_language
 from hamta.text.normalize import matching_view
 from hamta.text.numbers import NumberMention, extract_numbers, score_sides
-from hamta.text.translit import name_similarity, skeleton
+from hamta.text.translit import consonants, name_similarity, skeleton
 
 __all__ = [
     "FLAG_WRONG_LANGUAGE",
@@ -142,9 +142,10 @@ NAME_MATCH = 0.75
 NAME_CANDIDATE = 0.9
 #: shortest consonant skeleton that identifies a name by similarity (shorter ones collide with ordinary
 #: words: کرد); a shorter one, down to MIN_SHORT_SKELETON, must equal the name's and be written with a long
-#: vowel letter, as transliterated foreign names are (ويلز, كيم, جونس) and most short native words are not
+#: vowel letter, as transliterated foreign names are (ويلز, كيم, جونس, لی) and most short native words are
+#: not; one of a single consonant must also write the same consonant letters (`consonants`)
 MIN_SKELETON = 4
-MIN_SHORT_SKELETON = 2
+MIN_SHORT_SKELETON = 1
 _LONG_VOWELS = frozenset("اآویيى")
 #: ... and be rarer than this Zipf frequency (wordfreq: log10 per billion words) in the source language,
 #: since كان, قال, بود, بین have vowel letters and short skeletons too (names: كيم 4.6, چین 5.4); a short
@@ -164,6 +165,12 @@ MIN_CONTAINED_SKELETON = 2
 #: shortest capitalised output word accepted as the short form of a source name ("Livi"); shorter
 #: English names are abbreviations ("St", "AZ"), not transliterations, and teach no source name
 MIN_SHORT_FORM = 3
+#: letters by which two Latin spellings of a name may differ in length ("Jake"/"Jack", not "Figures"/Fox)
+SPELLING_LENGTH_SLACK = 1
+#: longest all-capital output word taken for the abbreviation of a name the input spells out ("AZ")
+MAX_ABBREVIATION = 4
+#: the article with which a title stands for a name ("The President said" for Trump)
+TITLE_ARTICLE = "the"
 #: a line with more capitalised words than this share is in title case: its capitals say nothing
 TITLE_CASE_SHARE = 0.6
 #: share of the pairs a source word occurs in that must show its English name for it to be a name
@@ -489,7 +496,10 @@ def _is_candidate(word: str, names: Sequence[str], lang: str | None) -> bool:
     if zipf is None or zipf >= limit:
         return False
     variants = {_flat(v) for v in readings(word, lang)}
-    return any(_flat(n) in variants for n in names)
+    # one consonant leaves nothing else to disagree: its letters must be the name's, on the word itself
+    # (لی / Lee, آیر / Ayr; not پاهای / Pep, nor الة of وكالة / Lee)
+    return any(consonants(word) == consonants(n) if len(_flat(n)) == 1 else _flat(n) in variants
+               for n in names)
 
 
 def _bare(skel: str) -> str:
@@ -540,21 +550,84 @@ class NameLexicon:
     seen: Counter[str] = field(default_factory=Counter)
     named: Counter[str] = field(default_factory=Counter)
     renderings: Counter[tuple[str, str]] = field(default_factory=Counter)
+    #: the (word, name) sets of pairs where one English name matched several source words
+    shared: Counter[frozenset[tuple[str, str]]] = field(default_factory=Counter)
+    #: (capitalised word, the capitalised word right after it) in the outputs ("President", "Trump")
+    titles: Counter[tuple[str, str]] = field(default_factory=Counter)
+    #: words the outputs write in lower case (common nouns: "president")
+    common: Counter[str] = field(default_factory=Counter)
+    lang: str | None = None
 
-    def add(self, source: str, named: Iterable[tuple[str, str]], count: int = 1) -> None:
-        """Count one pair (``count=-1`` takes it out again): its source text and its (word, name) pairs."""
-        named = set(named)
+    def add(
+        self, source: str, named: Iterable[tuple[str, str]], count: int = 1, *, output: str | None = None
+    ) -> None:
+        """Count one pair (``count=-1`` takes it out again): its source text, its (word, name) pairs and,
+        when given, its output (for the titles of names)."""
+        named = frozenset(named)
         self.seen.update(dict.fromkeys(source_words(source), count))
         self.named.update(dict.fromkeys({w for w, _ in named}, count))
         self.renderings.update(dict.fromkeys(named, count))
+        if len({n for _, n in named}) < len(named):
+            self.shared[named] += count
+        if output:
+            words = list(_EN_WORD_RE.finditer(output))
+            self.common.update(dict.fromkeys({w.group(0) for w in words if w.group(0)[0].islower()}, count))
+            self.titles.update(dict.fromkeys(
+                {(a.group(0), b.group(0)) for a, b in zip(words, words[1:], strict=False)
+                 if a.group(0)[0].isupper() and b.group(0)[0].isupper()
+                 and output[a.end() : b.start()] == " "},
+                count))
+
+    def _explained_away(self) -> tuple[Counter[str], Counter[tuple[str, str]]]:
+        """(named, renderings) less the pairs where a word got its name only by a chance likeness.
+
+        One English name renders one source word: when several words of a pair match the same name
+        (باريس and البارزة "prominent" both look like "Paris"), it goes to the word(s) named most often in
+        the whole input, and to the other readings of that word (المكسيك, بالمكسيك)."""
+        named, renderings = self.named.copy(), self.renderings.copy()
+        for pair, count in self.shared.items():
+            if count <= 0:
+                continue
+            by_name: dict[str, list[str]] = {}
+            for word, name in pair:
+                by_name.setdefault(name, []).append(word)
+            lost = {(w, n) for n, words in by_name.items() for w in words if self._outranked(w, words)}
+            renderings.subtract(dict.fromkeys(lost, count))
+            kept = {w for w, _ in pair - lost}
+            named.subtract(dict.fromkeys({w for w, _ in lost} - kept, count))
+        return named, renderings
+
+    def _outranked(self, word: str, rivals: Sequence[str]) -> bool:
+        """Whether a rival for the same English name is named more often than ``word`` in the input and
+        is not another reading of it."""
+        own = set(readings(word, self.lang or ""))
+        return any(self.named[r] > self.named[word] and not own & set(readings(r, self.lang or ""))
+                   for r in rivals)
 
     def names(self) -> dict[str, frozenset[str]]:
         """The source words that are names of the input, each with the English names it was written as."""
+        named, renderings = self._explained_away()
         out: dict[str, set[str]] = {}
-        for (word, name), n in self.renderings.items():
-            if n > 0 and self.named[word] >= MIN_NAMED_SHARE * self.seen[word]:
+        for (word, name), n in renderings.items():
+            if n > 0 and named[word] >= MIN_NAMED_SHARE * self.seen[word]:
                 out.setdefault(word, set()).add(name)
-        return {w: frozenset(names) for w, names in out.items()}
+        titled = self._titled()
+        return {w: frozenset(names | {f"{TITLE_ARTICLE} {t}" for t, after in titled.items()
+                                      if after <= names})
+                for w, names in out.items()}
+
+    def _titled(self) -> dict[str, set[str]]:
+        """Titles, each with the names it precedes: a capitalised word that the outputs also write in lower
+        case, so a common noun ("President", "the president"), before a capitalised word ("Trump").
+
+        A title that the input puts before one person's name only ("President Trump") stands for that name
+        in a translation that writes it with the article ("The President said", `TITLE_ARTICLE`); one it
+        puts before several ("Mr") stands for none."""
+        out: dict[str, set[str]] = {}
+        for (title, after), n in self.titles.items():
+            if n > 0 and len(title) >= MIN_SHORT_FORM and self.common[title.lower()] > 0:
+                out.setdefault(title, set()).add(after)
+        return out
 
 
 def source_words(source: str) -> list[str]:
@@ -590,9 +663,9 @@ def name_lexicon(
     pairs: Sequence[tuple[str, str]], src_lang: str | None = None, *, docs: Sequence[str] | None = None
 ) -> NameLexicon:
     """The `NameLexicon` of all ``pairs`` (one input: a file, a collection)."""
-    lexicon = NameLexicon()
-    for (source, _), named in zip(pairs, pair_names(pairs, src_lang, docs=docs), strict=True):
-        lexicon.add(source, named)
+    lexicon = NameLexicon(lang=src_lang)
+    for (source, output), named in zip(pairs, pair_names(pairs, src_lang, docs=docs), strict=True):
+        lexicon.add(source, named, output=output)
     return lexicon
 
 
@@ -623,11 +696,16 @@ def _written_as(out_words: Sequence[str], renderings: Collection[str]) -> bool:
     """Some output word is one of the English names the input wrote a source name as: that name, with a
     suffix ("Korean"), spelt alike (name_similarity >= RENDERING_MATCH: "Thompson" / "Thomson"), its
     demonym ("Chinese", "Mexican": one more consonant of DEMONYM_SUFFIXES; "Welsh" for Wales: all but
-    the last consonant, and one more) or its clipped form ("Livi")."""
+    the last consonant, and one more) or its clipped form ("Livi"). All but the first start with the
+    name's first letter: a lookalike with another initial is another name ("Browne" / Paris)."""
     for word in out_words:
         lower, o = word.lower(), _bare(skeleton(word))
         for r in renderings:
-            if lower.startswith(r.lower()) or name_similarity(word, r) >= RENDERING_MATCH:
+            if lower.startswith(r.lower()) or _abbreviates(word, r):
+                return True
+            if lower[:1] != r[:1].lower():
+                continue
+            if name_similarity(word, r) >= RENDERING_MATCH:
                 return True
             rb = _bare(skeleton(r))
             if len(o) < MIN_CONTAINED_SKELETON:
@@ -639,13 +717,39 @@ def _written_as(out_words: Sequence[str], renderings: Collection[str]) -> bool:
     return False
 
 
-def _counterpart(word: str, out_words: Sequence[str], known: Collection[str], lang: str | None) -> bool:
+def _spelt_alike(word: str, name: str) -> bool:
+    """Two Latin-script spellings of one name ("Jake" / "Jack"): the same first letter, lengths within a
+    letter of each other, and name_similarity >= RENDERING_MATCH."""
+    return word[:1] == name[:1] and abs(len(word) - len(name)) <= SPELLING_LENGTH_SLACK \
+        and name_similarity(word, name) >= RENDERING_MATCH
+
+
+def _abbreviates(word: str, name: str) -> bool:
+    """Whether ``word`` is a capital-letter abbreviation of ``name``: its first letter, then other letters
+    of it in order ("AZ" for Arizona, "NSW" for "NewSouthWales"), at most MAX_ABBREVIATION letters."""
+    if not (2 <= len(word) <= MAX_ABBREVIATION and word.isupper() and word[0] == name[:1].upper()):
+        return False
+    rest = iter(name[1:].upper())
+    return all(ch in rest for ch in word[1:])
+
+
+def _counterpart(
+    word: str, output: str, out_words: Sequence[str], known: Collection[str], lang: str | None
+) -> bool:
     """Whether the output renders the source name ``word``: as the input wrote it elsewhere, when
-    ``known`` says (`source_names`), else by transliteration (`_has_counterpart`)."""
+    ``known`` says (`source_names`; a phrase such as "the President" is a title the input gives that name
+    alone), else by transliteration (`_has_counterpart`)."""
     renderings = known.get(word) if isinstance(known, Mapping) else None
-    if renderings:
-        return _written_as(out_words, renderings)
-    return _has_counterpart(word, out_words, lang)
+    if not renderings:
+        return _has_counterpart(word, out_words, lang)
+    phrases = {r for r in renderings if " " in r}
+    if any(re.search(rf"\b{re.escape(p)}\b", output, re.IGNORECASE) for p in phrases):
+        return True
+    # an output word the input writes for another name is that name, not a variant of this one
+    # ("Rosa" is not a clipped "Arizona", "John" not a clipped "Johnson")
+    own = renderings - phrases
+    taken = {r for w, rs in known.items() if w != word for r in rs} - own
+    return _written_as([w for w in out_words if w not in taken], own)
 
 
 def compare_names(
@@ -657,8 +761,11 @@ def compare_names(
     brands), and the Persian/Arabic words of ``known``, the input's names (`source_names`). A Latin name
     is matched when the output has it. A Persian/Arabic name is matched by a capitalised output word
     (names are capitalised in English): one of the English names the input wrote it as, when ``known``
-    maps it to them (`_written_as`), else a transliteration of it (`_has_counterpart`), the Arabic word
-    read with and without its clitic prefixes (`hamta.text.clitics`) when ``src_lang`` is "ar".
+    maps it to them (`_written_as`: also an abbreviation "AZ", or "the President" when the input gives
+    that title to this name alone; a word the input writes for another name is not a loose variant of
+    this one), else a transliteration of it (`_has_counterpart`), the Arabic word read with and without
+    its clitic prefixes (`hamta.text.clitics`) when ``src_lang`` is "ar". A Latin name of the source is
+    matched by itself, its clipped form or a spelling alike ("Jake" / Jack).
     """
     all_words = _EN_WORD_RE.findall(output)
     out_words = _name_words(output)
@@ -669,10 +776,11 @@ def compare_names(
             lower = word.lower()
             short_form = any(w[0].isupper() and len(w) >= MIN_SHORT_FORM and lower.startswith(w.lower())
                              for w in all_words)  # "Livi" for Livingston
-            found = short_form or re.search(rf"\b{re.escape(lower)}", out_plain)
+            found = short_form or re.search(rf"\b{re.escape(lower)}", out_plain) \
+                or any(_spelt_alike(w, word) for w in out_words)
             if len(word) > 1 and word[0].isupper() and not found:
                 missing.append(word)
-        elif word in known and not _counterpart(word, out_words, known, src_lang):
+        elif word in known and not _counterpart(word, output, out_words, known, src_lang):
             missing.append(word)
     if not missing:
         return []
