@@ -10,7 +10,9 @@ document length. Bead costs combine
   normalisation, which stops "hub" sentences from matching everything), calibrated per document *and per
   bead shape*: 0 is the median similarity of unrelated spans of the same shape (so a 2-2 bead gains
   nothing from having more words than a 1-1 bead), 1 the level of typical best 1-1 matches; the same
-  costs then work with a good translation, a poor one, or none at all;
+  costs then work with a good translation, a poor one, or none at all. Up to 1 a bead pays its weight
+  times the shortfall; a match beyond the typical level earns its excess once, whatever the bead's size
+  (a striking match must not make folding its neighbours into its bead look cheap);
 * a Gale-Church length prior whose ratio and variance are estimated from the documents themselves
   (the variance from a first pass at each level), heavy-tailed (Student-t) so that one odd pair does not
   make fusing it with a neighbour look cheaper;
@@ -19,9 +21,9 @@ document length. Bead costs combine
   sentences), and a cost for a sentence left unaligned; both bead weights and skip costs blend sentence
   counts with text length, so a short caption is cheap to skip and a long sentence must match well. The
   skip cost also falls with the sentence's best match (unaligned detection: its best cosine or how much
-  of it one sentence of the other side covers), and page furniture (`hamta.text.boilerplate` flags,
-  lines without content words) counts as matching nothing: page junk and sentences the other side
-  dropped are left out instead of being absorbed into a neighbour.
+  of it one sentence of the other side covers, near where a first pass put it), and page furniture
+  (`hamta.text.boilerplate` flags, lines without content words) counts as matching nothing: page junk
+  and sentences the other side dropped are left out instead of being absorbed into a neighbour.
 
 The cost constants are fit on a development suite by benchmarks/fit_align.py and shipped in
 hamta/data/align_params.json. A translation is compared together with its original text (names and
@@ -71,6 +73,9 @@ MERGE_PRIOR_BEADS = 20
 MERGE_FACTOR_RANGE = (0.25, 4.0)
 #: degrees of freedom of the Student-t length prior (heavy tails: see `_gc_cost`)
 LENGTH_TAIL_DF = 3.0
+#: unaligned detection on the second pass looks for a sentence's best match only this many sentences
+#: around where the first pass put it (see `_near_masks`)
+MATCH_WINDOW = 1.0
 #: the fitted cost constants (benchmarks/fit_align.py writes it; see its "how" entry)
 PARAMS_RESOURCE = "align_params.json"
 
@@ -322,6 +327,40 @@ def _match_share(best: np.ndarray, furniture: np.ndarray | None) -> np.ndarray:
     return share if furniture is None else share * (1.0 - furniture)
 
 
+def _match_cost(size: np.ndarray, sim: np.ndarray) -> np.ndarray:
+    """What a bead of weight `size` pays for its calibrated similarity `sim` (1 = a typical best match).
+
+    Up to 1 it pays its weight times the shortfall. A better than typical match (a shared name, a number,
+    a long exact overlap) earns its excess once, not once per unit of weight: paid per unit, the excess
+    of one striking match makes a larger bead cheaper the more unrelated neighbours it takes in (a bead
+    gaining from its size alone), which is how a sentence the other side dropped got absorbed.
+    """
+    return size * (1.0 - np.minimum(sim, 1.0)) - np.maximum(sim - 1.0, 0.0)
+
+
+def _near_masks(
+    path: list[_Span], n: int, m: int, d_cols: np.ndarray, d_ok: np.ndarray, window: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Band cells near a first-pass path: (cells where the target is within `window` sentences of the
+    source sentence's bead, cells where the source is within `window` of the target sentence's bead).
+
+    Why: a sentence the other side dropped still has a best match somewhere in the band, by chance (a
+    shared name, a number, a quote mark), and without a translation that chance maximum over a whole
+    band is as high as many real matches. Its real partner, if any, is next to where the first pass put
+    it; looking only there leaves chance far fewer places to hide (a skipped sentence sits between its
+    neighbours' beads, whose sentences are then the only candidates).
+    """
+    s_lo, s_hi = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+    t_lo, t_hi = np.zeros(m, dtype=np.int64), np.zeros(m, dtype=np.int64)
+    for i0, i1, j0, j1, _ in path:
+        s_lo[i0:i1], s_hi[i0:i1] = j0, j1
+        t_lo[j0:j1], t_hi[j0:j1] = i0, i1
+    rows = np.arange(n)[:, None]
+    ok_s = d_ok & (d_cols >= s_lo[:, None] - window) & (d_cols < s_hi[:, None] + window)
+    ok_t = d_ok & (rows >= t_lo[d_cols] - window) & (rows < t_hi[d_cols] + window)
+    return ok_s, ok_t
+
+
 def _dp(
     src: _Side,
     tgt: _Side,
@@ -332,8 +371,12 @@ def _dp(
     var: float,
     cache: dict | None = None,
     progress=None,
+    near: list[_Span] | None = None,
 ) -> list[_Span]:
     """Best monotonic path through the band; returns beads as (i0, i1, j0, j1, cosine), half-open spans.
+
+    `near`: a first-pass path at this level; unaligned detection then looks for each sentence's best
+    match near it (`_near_masks`) instead of in the whole band.
 
     Indexing: DP cell (i, j) means "the first i source and first j target sentences are aligned";
     rows i = 0..n, and row i stores the cells j = lo[i] .. lo[i] + width - 1 at positions 0..width-1.
@@ -392,14 +435,17 @@ def _dp(
     # (`_furniture`) counts as matching nothing. The cost also follows the sentence's share of the text,
     # like bead sizes below, and starts at CHANCE_SKIP (see `_skip_base`).
     best = np.nan_to_num((s11 - sim_lo) / sim_scale, nan=-np.inf)
-    best_s = np.max(best, axis=1)
-    best_t = np.full(m, -np.inf)
-    np.maximum.at(best_t, d_cols[d_ok], best[d_ok])
     cover_s = np.where(d_ok, dots / norm_s[1, 1:, None], np.nan)  # share of src[a] that tgt[b] covers
     cover_t = np.where(d_ok, dots / norm_t[1, d_cols + 1], np.nan)
-    best_cover_s = np.nan_to_num(cover_s, nan=-np.inf).max(axis=1)
+    ok_s = ok_t = d_ok
+    if near is not None:
+        ok_s, ok_t = _near_masks(near, n, m, d_cols, d_ok, MATCH_WINDOW)
+    best_s = np.where(ok_s, best, -np.inf).max(axis=1)
+    best_t = np.full(m, -np.inf)
+    np.maximum.at(best_t, d_cols[ok_t], best[ok_t])
+    best_cover_s = np.where(ok_s, np.nan_to_num(cover_s, nan=-np.inf), -np.inf).max(axis=1)
     best_cover_t = np.full(m, -np.inf)
-    np.maximum.at(best_cover_t, d_cols[d_ok], cover_t[d_ok])
+    np.maximum.at(best_cover_t, d_cols[ok_t], cover_t[ok_t])
     best_s = np.maximum(best_s, _calibrate_best(best_cover_s, cover_s))
     best_t = np.maximum(best_t, _calibrate_best(best_cover_t, cover_t))
     floor = params.skip_floor
@@ -436,7 +482,7 @@ def _dp(
             # fragment costs little to merge and a long sentence must match well.
             share = (ls / mean_s + lt / mean_t) / 2.0
             size = (1.0 - params.text_share) * (k + l) / 2.0 + params.text_share * share
-            step = size * (1.0 - sim) + params.merge_cost * (k + l - 2) + params.length_weight * gc
+            step = _match_cost(size, sim) + params.merge_cost * (k + l - 2) + params.length_weight * gc
             steps[slot][valid] = step[valid]
         return steps
 
@@ -603,7 +649,8 @@ def _align_level(
     first = _dp(src, tgt, lo, width, params, ratio, var, cache)
     var = _estimate_variance(first, src, tgt, ratio)
     params = _adapt_merge(first, params)
-    return _dp(src, tgt, lo, width, params, ratio, var, cache, progress if depth == 0 else None), var
+    second = _dp(src, tgt, lo, width, params, ratio, var, cache, progress if depth == 0 else None, first)
+    return second, var
 
 
 # ---------------------------------------------------------------------------------------------------------
