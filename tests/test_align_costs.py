@@ -108,19 +108,29 @@ def test_length_prior_grows_logarithmically_for_large_deviations():
     assert cost[1] > 0 and all(0 < d < step for d in np.diff(cost[1:]))
 
 
-def test_a_striking_match_earns_its_excess_once_whatever_the_bead_size():
+def test_without_a_translation_a_striking_match_earns_its_excess_once():
+    cost = parallel._match_cost
     # Beyond a typical best match (sim 1) the bonus does not grow with the bead's weight ...
-    strong = parallel._match_cost(np.array([1.0, 2.0, 3.0]), np.array([3.0, 3.0, 3.0]))
-    assert strong[0] == strong[1] == strong[2] == pytest.approx(-2.0)
+    strong = cost(np.array([1.0, 2.0, 3.0]), np.array([3.0, 3.0, 3.0]), False)
+    assert strong.tolist() == pytest.approx([-2.0, -2.0, -2.0])
     # ... while a shortfall is paid per unit of weight (a large bead must match well).
-    weak = parallel._match_cost(np.array([1.0, 2.0]), np.array([0.5, 0.5]))
+    weak = cost(np.array([1.0, 2.0]), np.array([0.5, 0.5]), False)
     assert weak[1] == pytest.approx(2 * weak[0]) and weak[0] > 0
-    # Folding an unrelated neighbour (weight 0.5) into the bead of a striking match (sim 3, diluted
-    # to 2.5) is no cheaper before any merge or skip cost; paid per unit of weight, it would be.
-    alone = parallel._match_cost(np.array([1.0]), np.array([3.0]))[0]
-    folded = parallel._match_cost(np.array([1.5]), np.array([2.5]))[0]
-    assert folded > alone
-    assert 1.5 * (1 - 2.5) < 1.0 * (1 - 3.0) + 0.5 * 1.0  # the per-weight form: folding looks cheap
+    # Folding an unrelated neighbour (weight 0.5) into the bead of a striking match (sim 3, diluted to
+    # 2.5) is no cheaper before any merge or skip cost; paid per unit of weight, it would be.
+    alone, folded = np.array([1.0]), np.array([1.5])
+    assert cost(folded, np.array([2.5]), False)[0] > cost(alone, np.array([3.0]), False)[0]
+    assert cost(folded, np.array([2.5]), True)[0] < cost(alone, np.array([3.0]), True)[0] + 0.5
+    # With a translation a long span's similarity is a better estimate: earned per unit of weight.
+    assert cost(np.array([1.0, 3.0]), np.array([1.5, 1.5]), True).tolist() == pytest.approx([-0.5, -1.5])
+
+
+def test_the_sides_know_whether_they_are_compared_on_a_translation():
+    plain = parallel.prepare_pair(SENTS, SENTS)
+    assert not plain.src.translated and not plain.tgt.translated
+    with_mt = parallel.prepare_pair(SENTS, SENTS, src_trans=SENTS)
+    assert with_mt.src.translated and not with_mt.tgt.translated
+    assert parallel._coarsen_side(with_mt.src, 2).translated
 
 
 def test_near_masks_keep_only_cells_next_to_the_first_pass_path():
