@@ -106,3 +106,45 @@ def test_length_prior_grows_logarithmically_for_large_deviations():
     assert cost[0] == pytest.approx(0.0)
     step = (parallel.LENGTH_TAIL_DF + 1) * np.log(2)
     assert cost[1] > 0 and all(0 < d < step for d in np.diff(cost[1:]))
+
+
+def test_without_a_translation_a_striking_match_earns_its_excess_once():
+    cost = parallel._match_cost
+    # Beyond a typical best match (sim 1) the bonus does not grow with the bead's weight ...
+    strong = cost(np.array([1.0, 2.0, 3.0]), np.array([3.0, 3.0, 3.0]), False)
+    assert strong.tolist() == pytest.approx([-2.0, -2.0, -2.0])
+    # ... while a shortfall is paid per unit of weight (a large bead must match well).
+    weak = cost(np.array([1.0, 2.0]), np.array([0.5, 0.5]), False)
+    assert weak[1] == pytest.approx(2 * weak[0]) and weak[0] > 0
+    # Folding an unrelated neighbour (weight 0.5) into the bead of a striking match (sim 3, diluted to
+    # 2.5) is no cheaper before any merge or skip cost; paid per unit of weight, it would be.
+    alone, folded = np.array([1.0]), np.array([1.5])
+    assert cost(folded, np.array([2.5]), False)[0] > cost(alone, np.array([3.0]), False)[0]
+    assert cost(folded, np.array([2.5]), True)[0] < cost(alone, np.array([3.0]), True)[0] + 0.5
+    # With a translation a long span's similarity is a better estimate: earned per unit of weight.
+    assert cost(np.array([1.0, 3.0]), np.array([1.5, 1.5]), True).tolist() == pytest.approx([-0.5, -1.5])
+
+
+def test_the_sides_know_whether_they_are_compared_on_a_translation():
+    plain = parallel.prepare_pair(SENTS, SENTS)
+    assert not plain.src.translated and not plain.tgt.translated
+    with_mt = parallel.prepare_pair(SENTS, SENTS, src_trans=SENTS)
+    assert with_mt.src.translated and not with_mt.tgt.translated
+    assert parallel._coarsen_side(with_mt.src, 2).translated
+
+
+def test_near_masks_keep_only_cells_next_to_the_first_pass_path():
+    # Path: 0-0, source 1 left out (between target 0 and 1), 2-1, target 2 left out, 3-3.
+    path = [(0, 1, 0, 1, 1.0), (1, 2, 1, 1, 0.0), (2, 3, 1, 2, 1.0), (3, 3, 2, 3, 0.0), (3, 4, 3, 4, 1.0)]
+    n, m = 4, 4
+    d_cols = np.broadcast_to(np.arange(m), (n, m))
+    d_ok = np.ones((n, m), dtype=bool)
+    ok_s, ok_t = parallel._near_masks(path, n, m, d_cols, d_ok, 1)
+    # source 1, left out where target 1 starts: only targets 0 and 1 (its neighbours' partners)
+    assert ok_s.astype(int).tolist() == [[1, 1, 0, 0], [1, 1, 0, 0], [1, 1, 1, 0], [0, 0, 1, 1]]
+    # target 2, left out before source 3: only sources 2 and 3
+    assert ok_t[:, 2].tolist() == [False, False, True, True]
+    assert ok_t[:, 0].tolist() == [True, True, False, False]
+    # cells outside the band stay out
+    d_ok[0, 1] = False
+    assert not parallel._near_masks(path, n, m, d_cols, d_ok, 1)[0][0, 1]

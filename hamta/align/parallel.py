@@ -10,7 +10,9 @@ document length. Bead costs combine
   normalisation, which stops "hub" sentences from matching everything), calibrated per document *and per
   bead shape*: 0 is the median similarity of unrelated spans of the same shape (so a 2-2 bead gains
   nothing from having more words than a 1-1 bead), 1 the level of typical best 1-1 matches; the same
-  costs then work with a good translation, a poor one, or none at all;
+  costs then work with a good translation, a poor one, or none at all. A bead pays its weight times
+  1 - similarity; without a translation a match beyond the typical level earns its excess only once,
+  whatever the bead's size (a striking anchor must not make folding its neighbours into its bead cheap);
 * a Gale-Church length prior whose ratio and variance are estimated from the documents themselves
   (the variance from a first pass at each level), heavy-tailed (Student-t) so that one odd pair does not
   make fusing it with a neighbour look cheaper;
@@ -19,9 +21,9 @@ document length. Bead costs combine
   sentences), and a cost for a sentence left unaligned; both bead weights and skip costs blend sentence
   counts with text length, so a short caption is cheap to skip and a long sentence must match well. The
   skip cost also falls with the sentence's best match (unaligned detection: its best cosine or how much
-  of it one sentence of the other side covers), and page furniture (`hamta.text.boilerplate` flags,
-  lines without content words) counts as matching nothing: page junk and sentences the other side
-  dropped are left out instead of being absorbed into a neighbour.
+  of it one sentence of the other side covers, near where a first pass put it), and page furniture
+  (`hamta.text.boilerplate` flags, lines without content words) counts as matching nothing: page junk
+  and sentences the other side dropped are left out instead of being absorbed into a neighbour.
 
 The cost constants are fit on a development suite by benchmarks/fit_align.py and shipped in
 hamta/data/align_params.json. A translation is compared together with its original text (names and
@@ -71,6 +73,9 @@ MERGE_PRIOR_BEADS = 20
 MERGE_FACTOR_RANGE = (0.25, 4.0)
 #: degrees of freedom of the Student-t length prior (heavy tails: see `_gc_cost`)
 LENGTH_TAIL_DF = 3.0
+#: unaligned detection on the second pass looks for a sentence's best match only this many sentences
+#: around where the first pass put it (see `_near_masks`)
+MATCH_WINDOW = 1.0
 #: the fitted cost constants (benchmarks/fit_align.py writes it; see its "how" entry)
 PARAMS_RESOURCE = "align_params.json"
 
@@ -165,6 +170,7 @@ class _Side:
     vectors: SentenceVectors
     lengths: np.ndarray  # characters per sentence (float64)
     furniture: np.ndarray | None = None  # 1.0 where the line is page furniture (see `_furniture`)
+    translated: bool = False  # compared on a translation (see `_match_cost`)
 
 
 def _prefix(values: np.ndarray) -> np.ndarray:
@@ -322,6 +328,45 @@ def _match_share(best: np.ndarray, furniture: np.ndarray | None) -> np.ndarray:
     return share if furniture is None else share * (1.0 - furniture)
 
 
+def _match_cost(size: np.ndarray, sim: np.ndarray, translated: bool) -> np.ndarray:
+    """What a bead of weight `size` pays for its calibrated similarity `sim` (1 = a typical best match).
+
+    With a translation, the weight times 1 - sim: the cosine of a longer span is a better estimate, and
+    a large real bead (a loose literary translation merges 4-5 sentences) earns its match per unit of
+    weight. Without one, similarity comes from sparse anchors (names, numbers, quote marks) and is
+    heavy-tailed (on the dev suite gold 1-1 beads have median 0.69, mean 1.38): a bead pays its weight
+    times the shortfall below 1, but earns an excess above 1 only once, since paid per unit of weight the
+    excess of one striking match makes a larger bead cheaper the more unrelated neighbours it takes in
+    (a bead gaining from its size alone), which is how a sentence the other side dropped got absorbed.
+    """
+    if translated:
+        return size * (1.0 - sim)
+    return size * (1.0 - np.minimum(sim, 1.0)) - np.maximum(sim - 1.0, 0.0)
+
+
+def _near_masks(
+    path: list[_Span], n: int, m: int, d_cols: np.ndarray, d_ok: np.ndarray, window: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Band cells near a first-pass path: (cells where the target is within `window` sentences of the
+    source sentence's bead, cells where the source is within `window` of the target sentence's bead).
+
+    Why: a sentence the other side dropped still has a best match somewhere in the band, by chance (a
+    shared name, a number, a quote mark), and without a translation that chance maximum over a whole
+    band is as high as many real matches. Its real partner, if any, is next to where the first pass put
+    it; looking only there leaves chance far fewer places to hide (a skipped sentence sits between its
+    neighbours' beads, whose sentences are then the only candidates).
+    """
+    s_lo, s_hi = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+    t_lo, t_hi = np.zeros(m, dtype=np.int64), np.zeros(m, dtype=np.int64)
+    for i0, i1, j0, j1, _ in path:
+        s_lo[i0:i1], s_hi[i0:i1] = j0, j1
+        t_lo[j0:j1], t_hi[j0:j1] = i0, i1
+    rows = np.arange(n)[:, None]
+    ok_s = d_ok & (d_cols >= s_lo[:, None] - window) & (d_cols < s_hi[:, None] + window)
+    ok_t = d_ok & (rows >= t_lo[d_cols] - window) & (rows < t_hi[d_cols] + window)
+    return ok_s, ok_t
+
+
 def _dp(
     src: _Side,
     tgt: _Side,
@@ -332,8 +377,12 @@ def _dp(
     var: float,
     cache: dict | None = None,
     progress=None,
+    near: list[_Span] | None = None,
 ) -> list[_Span]:
     """Best monotonic path through the band; returns beads as (i0, i1, j0, j1, cosine), half-open spans.
+
+    `near`: a first-pass path at this level; unaligned detection then looks for each sentence's best
+    match near it (`_near_masks`) instead of in the whole band.
 
     Indexing: DP cell (i, j) means "the first i source and first j target sentences are aligned";
     rows i = 0..n, and row i stores the cells j = lo[i] .. lo[i] + width - 1 at positions 0..width-1.
@@ -355,6 +404,7 @@ def _dp(
         if cache is not None:
             cache["key"], cache["data"] = key, (dlo, dwidth, dots, cum, norm_s, norm_t, base_s, base_t)
     plen_s, plen_t = _prefix(src.lengths), _prefix(tgt.lengths)
+    translated = src.translated or tgt.translated
     mean_s, mean_t = float(np.mean(src.lengths)), float(np.mean(tgt.lengths))
 
     # Calibrate the similarity scale on this document: 0 = an unrelated span pair *of the same shape*
@@ -392,14 +442,17 @@ def _dp(
     # (`_furniture`) counts as matching nothing. The cost also follows the sentence's share of the text,
     # like bead sizes below, and starts at CHANCE_SKIP (see `_skip_base`).
     best = np.nan_to_num((s11 - sim_lo) / sim_scale, nan=-np.inf)
-    best_s = np.max(best, axis=1)
-    best_t = np.full(m, -np.inf)
-    np.maximum.at(best_t, d_cols[d_ok], best[d_ok])
     cover_s = np.where(d_ok, dots / norm_s[1, 1:, None], np.nan)  # share of src[a] that tgt[b] covers
     cover_t = np.where(d_ok, dots / norm_t[1, d_cols + 1], np.nan)
-    best_cover_s = np.nan_to_num(cover_s, nan=-np.inf).max(axis=1)
+    ok_s = ok_t = d_ok
+    if near is not None:
+        ok_s, ok_t = _near_masks(near, n, m, d_cols, d_ok, MATCH_WINDOW)
+    best_s = np.where(ok_s, best, -np.inf).max(axis=1)
+    best_t = np.full(m, -np.inf)
+    np.maximum.at(best_t, d_cols[ok_t], best[ok_t])
+    best_cover_s = np.where(ok_s, np.nan_to_num(cover_s, nan=-np.inf), -np.inf).max(axis=1)
     best_cover_t = np.full(m, -np.inf)
-    np.maximum.at(best_cover_t, d_cols[d_ok], cover_t[d_ok])
+    np.maximum.at(best_cover_t, d_cols[ok_t], cover_t[ok_t])
     best_s = np.maximum(best_s, _calibrate_best(best_cover_s, cover_s))
     best_t = np.maximum(best_t, _calibrate_best(best_cover_t, cover_t))
     floor = params.skip_floor
@@ -436,7 +489,8 @@ def _dp(
             # fragment costs little to merge and a long sentence must match well.
             share = (ls / mean_s + lt / mean_t) / 2.0
             size = (1.0 - params.text_share) * (k + l) / 2.0 + params.text_share * share
-            step = size * (1.0 - sim) + params.merge_cost * (k + l - 2) + params.length_weight * gc
+            step = _match_cost(size, sim, translated) + params.merge_cost * (k + l - 2)
+            step = step + params.length_weight * gc
             steps[slot][valid] = step[valid]
         return steps
 
@@ -566,7 +620,9 @@ def _coarsen_side(side: _Side, factor: int) -> _Side:
     furniture = None
     if side.furniture is not None:  # a block is furniture only when all its lines are
         furniture = np.minimum.reduceat(side.furniture, np.arange(0, len(side.lengths), factor))
-    return _Side(side.vectors.coarsen(factor), np.bincount(groups, weights=side.lengths), furniture)
+    return _Side(
+        side.vectors.coarsen(factor), np.bincount(groups, weights=side.lengths), furniture, side.translated
+    )
 
 
 def _align_level(
@@ -603,7 +659,8 @@ def _align_level(
     first = _dp(src, tgt, lo, width, params, ratio, var, cache)
     var = _estimate_variance(first, src, tgt, ratio)
     params = _adapt_merge(first, params)
-    return _dp(src, tgt, lo, width, params, ratio, var, cache, progress if depth == 0 else None), var
+    second = _dp(src, tgt, lo, width, params, ratio, var, cache, progress if depth == 0 else None, first)
+    return second, var
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -706,7 +763,9 @@ def prepare_pair(
     len_s = np.array([max(1, len(s.strip())) for s in src], dtype=np.float64)
     len_t = np.array([max(1, len(s.strip())) for s in tgt], dtype=np.float64)
     ratio = float(len_t.sum() / len_s.sum())
-    return PreparedPair(_Side(vec_a, len_s, _furniture(src)), _Side(vec_b, len_t, _furniture(tgt)), ratio)
+    side_a = _Side(vec_a, len_s, _furniture(src), src_trans is not None)
+    side_b = _Side(vec_b, len_t, _furniture(tgt), tgt_trans is not None)
+    return PreparedPair(side_a, side_b, ratio)
 
 
 def align_prepared(

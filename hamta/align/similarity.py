@@ -282,11 +282,15 @@ def _script_shares(texts: Sequence[str]) -> tuple[float, float]:
     return arabic / len(letters), latin / len(letters)
 
 
-def _crosses_scripts(src: Sequence[str], tgt: Sequence[str]) -> bool:
-    """One side written (mostly) in Arabic script and the other in Latin: names must be transliterated."""
+def _needs_skeletons(src: Sequence[str], tgt: Sequence[str]) -> bool:
+    """Names on the two sides may be spelled in different ways: one side written (mostly) in Arabic script
+    and the other in Latin, or both in Arabic script (Persian and Arabic spell foreign names with other
+    letters and vowels, and Persian news often keeps them in Latin letters: "Scherzer" / "سيرزير")."""
     (a_ar, a_la), (b_ar, b_la) = _script_shares(src), _script_shares(tgt)
-    return (a_ar >= _SCRIPT_SHARE and b_la >= _SCRIPT_SHARE) or (
-        a_la >= _SCRIPT_SHARE and b_ar >= _SCRIPT_SHARE
+    return (
+        (a_ar >= _SCRIPT_SHARE and b_la >= _SCRIPT_SHARE)
+        or (a_la >= _SCRIPT_SHARE and b_ar >= _SCRIPT_SHARE)
+        or (a_ar >= _SCRIPT_SHARE and b_ar >= _SCRIPT_SHARE)
     )
 
 
@@ -331,7 +335,8 @@ class LexicalSimilarity(Similarity):
         word_weight: weight multiplier of whole-word features.
         translit_weight: weight of transliteration anchors: consonant skeletons (`hamta.text.translit`)
             of capitalised Latin words and of Arabic-script words, added only when one side is written
-            in Arabic script and the other in Latin (Persian/Arabic <-> English without a translation).
+            in Arabic script and the other in Latin (Persian/Arabic <-> English without a translation),
+            or both in Arabic script (Persian <-> Arabic: names spelled differently or kept in Latin).
         punct_weight: weight of punctuation-class features (``?``/``؟``, quotes, brackets, ``:`` ...),
             which survive translation and help most when there is none.
 
@@ -402,7 +407,7 @@ class LexicalSimilarity(Similarity):
         return feats
 
     def encode(self, src: Sequence[str], tgt: Sequence[str]) -> tuple[SparseVectors, SparseVectors]:
-        translit = self.translit_weight > 0 and _crosses_scripts(src, tgt)
+        translit = self.translit_weight > 0 and _needs_skeletons(src, tgt)
         kind_weight = {
             "s": self.translit_weight,
             "g": 1.0,

@@ -6,8 +6,8 @@ to letters that the scripts map onto each other loosely (t/d/ت/ط/د, s/z/س/ص
 So each letter maps to a coarse consonant class, vowels (and the letters used as vowels: ا, ی, و inside a
 word, ع, ء) disappear, repeats collapse, and the Arabic article ال is dropped.
 
-The aligner uses skeletons as anchor features between a Persian/Arabic side and an English side when
-there is no translation (`hamta.align.similarity`).
+The aligner uses skeletons as anchor features between a Persian/Arabic side and an English side, or
+between Persian and Arabic, when there is no translation (`hamta.align.similarity`).
 """
 
 from __future__ import annotations
