@@ -148,3 +148,39 @@ def test_near_masks_keep_only_cells_next_to_the_first_pass_path():
     # cells outside the band stay out
     d_ok[0, 1] = False
     assert not parallel._near_masks(path, n, m, d_cols, d_ok, 1)[0][0, 1]
+
+
+def _one_pair_raw(dot: float, ns: float, nt: float, coverage: float) -> float:
+    """`_span_raw` of one source and one target sentence with the given product and squared norms."""
+    cum = np.array([[0.0, dot]])
+    norm_s = np.array([[1.0, 1.0], [1.0, ns]])
+    norm_t = np.array([[1.0, 1.0], [1.0, nt]])
+    zero = np.zeros(2)
+    one = np.array([1])
+    out = parallel._span_raw(cum, np.array([0]), 1, norm_s, norm_t, zero, zero, one, one, 1, 1, coverage)
+    return float(out[0])
+
+
+def test_coverage_penalises_a_pair_where_one_side_covers_little_of_the_other():
+    # Same cosine 0.5: a balanced pair, and one where the target covers a quarter of the source.
+    balanced, lopsided = (1.0, 2.0, 2.0), (1.0, 4.0, 1.0)
+    assert _one_pair_raw(*balanced, 0.0) == pytest.approx(_one_pair_raw(*lopsided, 0.0)) == pytest.approx(0.5)
+    assert _one_pair_raw(*balanced, 1.0) == pytest.approx(0.5)
+    assert _one_pair_raw(*lopsided, 1.0) == pytest.approx(0.25)  # the smaller coverage, 1 / 4
+    assert 0.25 < _one_pair_raw(*lopsided, 0.5) < 0.5
+
+
+def test_coverage_penalty_applies_only_without_a_translation(monkeypatch):
+    seen = set()
+    raw = parallel._span_raw
+
+    def spy(*args):
+        seen.add(args[-1])
+        return raw(*args)
+
+    monkeypatch.setattr(parallel, "_span_raw", spy)
+    align_sentences(FA, EN)
+    assert seen == {parallel.COVERAGE_POWER} and parallel.COVERAGE_POWER > 0
+    seen.clear()
+    align_sentences(FA, EN, src_trans=EN)
+    assert seen == {0.0}
