@@ -48,7 +48,13 @@ STEPS = (0.5, 0.7, 0.85, 1.2, 1.4, 2.0)
 #: module constants of hamta.align.parallel that are set, not fitted: the robustness table halves and
 #: doubles them too
 SET_CONSTANTS = (
-    "CHANCE_SKIP", "MERGE_RATE_REF", "MERGE_PRIOR_BEADS", "LENGTH_TAIL_DF", "MATCH_WINDOW", "COVERAGE_POWER"
+    "CHANCE_SKIP",
+    "MERGE_RATE_REF",
+    "MERGE_PRIOR_BEADS",
+    "LENGTH_TAIL_DF",
+    "MATCH_WINDOW",
+    "COVERAGE_POWER",
+    "CROSSING_FLOOR",
 )
 ROUNDS = 3
 OUT = Path(__file__).resolve().parents[1] / "hamta" / "data" / "align_params.json"

@@ -184,3 +184,44 @@ def test_coverage_penalty_applies_only_without_a_translation(monkeypatch):
     seen.clear()
     align_sentences(FA, EN, src_trans=EN)
     assert seen == {0.0}
+
+
+def _crossing_of(src: list[np.ndarray], tgt: list[np.ndarray]) -> float:
+    """`_crossing` of the 2-2 bead src[0:2] x tgt[0:2], every 1-1 pair calibrated as a clear match."""
+    s, t = np.array(src, dtype=float), np.array(tgt, dtype=float)
+
+    def norms(v: np.ndarray) -> np.ndarray:
+        out = np.ones((3, 3))
+        out[1, 1:] = (v * v).sum(axis=1)
+        out[2, 2] = float((v[0] + v[1]) @ (v[0] + v[1]))
+        return out
+
+    dots, cal = s @ t.T, np.ones((2, 2))
+    ends = np.array([2])
+    return float(parallel._crossing(dots, np.zeros(2, dtype=int), 2, norms(s), norms(t), cal, ends, ends)[0])
+
+
+def test_crossing_evidence_sees_a_recut_pair_but_not_two_sentences_on_one_topic():
+    # Orthogonal parts a, b, c, d. Re-cut: t1 = s1 + part b of s2, t2 = the rest of s2.
+    a, b, c, d = np.eye(4)
+    recut = _crossing_of([a, b + c], [a + b, c])
+    # off-diagonal cos 0.5 over the weaker diagonal cos 0.707, past the floor
+    assert recut == pytest.approx((0.5 / 0.5**0.5 - parallel.CROSSING_FLOOR) / (1 - parallel.CROSSING_FLOOR))
+    assert _crossing_of([a, c], [a, c]) == 0.0  # two independent 1-1 beads
+    # A shared topic part d makes the off-diagonal pairs match, but the neighbours' likeness explains it.
+    assert _crossing_of([a + d, c + d], [a + d, c + d]) == pytest.approx(0.0, abs=1e-12)
+
+
+def test_crossing_waiver_applies_only_with_a_translation(monkeypatch):
+    calls = []
+    crossing = parallel._crossing
+
+    def spy(*args):
+        calls.append(1)
+        return crossing(*args)
+
+    monkeypatch.setattr(parallel, "_crossing", spy)
+    align_sentences(FA, EN)
+    assert not calls
+    align_sentences(FA, EN, src_trans=EN)
+    assert calls
