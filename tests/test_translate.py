@@ -21,7 +21,6 @@ from hamta.testing.tiny_model import sample_sentences
 from hamta.translate import Translation, Translator, get_engine_class
 from hamta.translate.batching import (
     GUARD_ROWS,
-    MIN_BUCKET,
     BatchCost,
     batch_cost,
     bucket_length,
@@ -234,22 +233,23 @@ def test_batch_cost_curve_is_interpolated_and_extended():
     nllb, marian = batch_cost("nllb"), batch_cost("marian")
     assert nllb.seconds(1) > 3 * (nllb.seconds(2) - nllb.seconds(1))  # one row costs several rows
     assert batch_cost("some-other-family") == marian  # unmeasured families: the flatter curve
-    assert nllb.min_bucket in (8, 16, 32, 64) and bucket_length(1, 512) == nllb.min_bucket
+    assert nllb.min_bucket in (8, 16, 32, 64) and bucket_length(1, 512, nllb.min_bucket) == nllb.min_bucket
 
 
 @given(st.lists(st.integers(1, 200), max_size=60), st.integers(8, 600), st.integers(16, 256))
 def test_plan_bucketed_batches_cover_every_item_one_bucket_per_batch(lengths, budget, cap):
     lengths = [min(n, cap) for n in lengths]
-    batches = plan_bucketed_batches(lengths, budget, cap)
+    min_bucket = batch_cost("nllb").min_bucket  # the shipped ladder
+    batches = plan_bucketed_batches(lengths, budget, cap, min_bucket)
     assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
     for batch in batches:
-        widths = {bucket_length(lengths[i], cap) for i in batch}
+        widths = {bucket_length(lengths[i], cap, min_bucket) for i in batch}
         assert len(widths) == 1  # one bucket per batch
         width = widths.pop()
         assert width * (len(batch) + 1) <= budget or len(batch) == 1  # room for the guard row
     for n in lengths:
-        width = bucket_length(n, cap)
-        assert n <= width <= max(n, cap) and width < 2 * max(n, MIN_BUCKET)
+        width = bucket_length(n, cap, min_bucket)
+        assert n <= width <= max(n, cap) and width < 2 * max(n, min_bucket)
 
 
 @pytest.mark.parametrize(

@@ -120,13 +120,10 @@ def batch_cost(family: str) -> BatchCost:
     return BatchCost(int(data["min_bucket"]), tuple(sorted((int(r), float(t)) for r, t in curve.items())))
 
 
-#: the shipped smallest bucket; buckets double from it, so a source is padded to less than twice its length
-MIN_BUCKET = int(_batch_costs()["min_bucket"])
-
-
-def bucket_length(length: int, cap: int, min_bucket: int = MIN_BUCKET) -> int:
-    """The padded width of a source of ``length`` tokens: the next power of two from ``min_bucket`` on,
-    never above ``cap`` (the model's input limit) nor below ``length``.
+def bucket_length(length: int, cap: int, min_bucket: int) -> int:
+    """The padded width of a source of ``length`` tokens: the next power of two from ``min_bucket``
+    (`BatchCost.min_bucket`) on, never above ``cap`` (the model's input limit) nor below ``length``; a
+    source is padded to less than twice its length.
 
     Example:
         >>> [bucket_length(n, 512, min_bucket=8) for n in (1, 8, 9, 17, 33, 300)]
@@ -139,7 +136,7 @@ def bucket_length(length: int, cap: int, min_bucket: int = MIN_BUCKET) -> int:
 
 
 def plan_bucketed_batches(lengths: Sequence[int], max_batch_tokens: int, cap: int,
-                          min_bucket: int = MIN_BUCKET) -> list[list[int]]:
+                          min_bucket: int) -> list[list[int]]:
     """Indices grouped by `bucket_length`, widest bucket first, each batch with ``width * (size + 1) <=
     budget`` (the one is the engine's guard row).
 
@@ -195,13 +192,13 @@ def spread_batches(batches: list[list[int]], parts: int, seconds: Callable[[int]
     best = makespan(out)
     while out and parts > 1:
         k = max(range(len(out)), key=lambda i: len(out[i]))
-        cuts = [out[:k] + [out[k][:c], out[k][c:]] + out[k + 1 :] for c in range(1, len(out[k]))]
-        if not cuts:
+        if len(out[k]) < 2:
             break
-        trial = min(cuts, key=makespan)
-        if makespan(trial) >= best:
+        cuts = (out[:k] + [out[k][:c], out[k][c:]] + out[k + 1 :] for c in range(1, len(out[k])))
+        trial_cost, trial = min(((makespan(plan), plan) for plan in cuts), key=lambda x: x[0])
+        if trial_cost >= best:
             break
-        out, best = trial, makespan(trial)
+        out, best = trial, trial_cost
     return sorted(out, key=len, reverse=True)
 
 

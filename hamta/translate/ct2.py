@@ -188,8 +188,8 @@ class CT2Engine(Engine):
     ) -> Any:
         """Queue the batch on CTranslate2's workers (asynchronous); the returned function collects it.
 
-        With ``pad_to``, every sub-batch CTranslate2 decodes is padded to exactly that width: a guard row of
-        ``pad_to`` tokens joins each sub-batch that has no member that long, and its output is dropped.
+        With ``pad_to``, the batch is decoded as one CTranslate2 batch padded to exactly that width: a guard
+        row of ``pad_to`` tokens joins it when no member is that long, and its output is dropped.
         CTranslate2 pads a batch to its longest row, and a row's numbers depend on that width only (int8
         matrix products accumulate exactly), so a source decodes the same whoever its batch-mates are.
         """

@@ -278,6 +278,10 @@ class Translator:
         """Exact batching by length bucket: the engine pads every batch to its bucket's width itself."""
         return self.batching == "exact" and self._get_engine(load=False).pad_buckets
 
+    def _padded_width(self, n_tokens: int) -> int:
+        """The width a source of ``n_tokens`` is padded to under bucketed exact batching."""
+        return bucket_length(n_tokens, self._source_limit(), batch_cost(self.spec.family).min_bucket)
+
     # ------------------------------------------------------------------ planning
     def supports(self, lang: str) -> bool:
         """Whether the model can translate from ``lang`` (a one-pair Marian model knows one language)."""
@@ -374,7 +378,7 @@ class Translator:
         unk_id = self.tokenizer.unk_token_id
         # A batch decodes up to its longest limit: in a bucket every piece gets the bucket's, so that no
         # piece's decoding depends on which batch-mates it has.
-        width = (lambda n: bucket_length(n, max_in)) if self._bucketed() else (lambda n: n)
+        width = self._padded_width if self._bucketed() else (lambda n: n)
 
         def count(text: str) -> int:
             return len(fam.content_ids(text))
@@ -422,9 +426,7 @@ class Translator:
         final: dict[Key, Translation] = {}
 
         lengths = [len(items[p].ids) for p in piece_keys]
-        max_in = self._source_limit()
         bucketed = self._bucketed()
-        cost = batch_cost(self.spec.family)
 
         def start(batch_keys: list[Key]) -> tuple[list[Key], Callable[[], list[Any]]]:
             widest = max(len(items[p].ids) for p in batch_keys)
@@ -434,12 +436,14 @@ class Translator:
                 beam_size=self.beam_size,
                 max_new_tokens=max(items[p].limit for p in batch_keys),
                 no_repeat_ngram_size=self.no_repeat_ngram_size,
-                **({"pad_to": bucket_length(widest, max_in, cost.min_bucket)} if bucketed else {}),
+                **({"pad_to": self._padded_width(widest)} if bucketed else {}),
             )
 
         if bucketed:
             # Whole batches go to the parallel workers: balance them, cutting a batch where that pays.
-            buckets = plan_bucketed_batches(lengths, self.max_batch_tokens, max_in, cost.min_bucket)
+            cost = batch_cost(self.spec.family)
+            buckets = plan_bucketed_batches(lengths, self.max_batch_tokens, self._source_limit(),
+                                            cost.min_bucket)
             order = spread_batches(buckets, getattr(engine, "workers", 1), cost.seconds)
         else:
             order = BATCHING[self.batching](lengths, self.max_batch_tokens)
