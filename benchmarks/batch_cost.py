@@ -50,12 +50,8 @@ PAD_TOLERANCE = 0.05
 
 def _translator(kind: str, workdir: Path):  # noqa: ANN202
     import ctranslate2
-    from ctranslate2.converters import TransformersConverter
 
-    model_dir = translate_speed.ensure_model(kind, workdir)
-    out = workdir / f"{kind}-raw-ct2-int8"
-    if not (out / "model.bin").is_file():
-        TransformersConverter(str(model_dir)).convert(str(out), quantization="int8", force=True)
+    out = translate_speed.raw_ct2_model(kind, translate_speed.ensure_model(kind, workdir), workdir)
     vocab = json.loads((out / "shared_vocabulary.json").read_text(encoding="utf-8"))
     tr = ctranslate2.Translator(str(out), device="cpu", compute_type="int8", inter_threads=1, intra_threads=1)
     return tr, vocab
@@ -65,7 +61,7 @@ def measure(kind: str, workdir: Path, rounds: int) -> dict:
     """Seconds per batch by rows (width 32) and by width (16 rows), best of ``rounds``."""
     tr, vocab = _translator(kind, workdir)
     rng = random.Random(0)
-    words = [w for w in vocab[100:8000]]
+    words = vocab[100:8000]
     prefix_token = "eng_Latn" if kind == "nllb" else None
     extra = 1 if prefix_token else 0
 
@@ -89,12 +85,10 @@ def measure(kind: str, workdir: Path, rounds: int) -> dict:
 
 def fit_overhead(by_rows: dict[int, float]) -> tuple[float, float, float]:
     """Least squares ``t = a + c * rows``: (a, c, a / c)."""
-    xs, ys = list(by_rows), list(by_rows.values())
-    n = len(xs)
-    mx, my = sum(xs) / n, sum(ys) / n
-    c = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
-    a = my - c * mx
-    return a, c, a / c
+    import numpy as np
+
+    c, a = np.polyfit(list(by_rows), list(by_rows.values()), 1)
+    return float(a), float(c), float(a / c)
 
 
 def free_width(by_width: dict[int, float]) -> int:
@@ -136,8 +130,9 @@ def main() -> int:
         print(f"| seconds (x width 8) | {cells} |")
         print(f"padding free (<= +{PAD_TOLERANCE:.0%}) up to width {widths[-1]}")
     result = {
-        "made_by": "python benchmarks/batch_cost.py --write (random-init real-size models, CTranslate2 int8, "
-                   "1 worker x 1 thread, beam 4, quiet 2-core machine)",
+        "made_by": f"python benchmarks/batch_cost.py --rounds {args.rounds} --write (random-init real-size "
+                   f"models, CTranslate2 int8, 1 worker x 1 thread, beam {BEAM}, {DECODE_STEPS} decoding "
+                   "steps, quiet 2-core machine)",
         "min_bucket": min(widths),
         "families": families,
     }

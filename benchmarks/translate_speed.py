@@ -162,6 +162,16 @@ def ensure_model(kind: str, workdir: Path) -> Path:
     return out
 
 
+def raw_ct2_model(kind: str, model_dir: Path, workdir: Path) -> Path:
+    """The model converted once by CTranslate2's own converter (int8), as a raw CTranslate2 user has it."""
+    from ctranslate2.converters import TransformersConverter
+
+    out = workdir / f"{kind}-raw-ct2-int8"
+    if not (out / "model.bin").is_file():
+        TransformersConverter(str(model_dir)).convert(str(out), quantization="int8", force=True)
+    return out
+
+
 # ----------------------------------------------------------------------------------------- work definition
 def make_work(model_dir: Path, n: int, repeat_fraction: float, seed: int = 0,
               one_length: int = 0) -> dict[str, list]:
@@ -248,13 +258,10 @@ def runner(engine: str, model_dir: Path, kind: str, args: argparse.Namespace):  
         return gen
     if engine.startswith("d"):
         import ctranslate2
-        from ctranslate2.converters import TransformersConverter
         from transformers import AutoTokenizer
 
         tok = AutoTokenizer.from_pretrained(model_dir)
-        out = Path(args.workdir) / f"{kind}-raw-ct2-int8"
-        if not (out / "model.bin").is_file():
-            TransformersConverter(str(model_dir)).convert(str(out), quantization="int8", force=True)
+        out = raw_ct2_model(kind, model_dir, Path(args.workdir))
         inter, intra = (int(x) for x in engine[1:].split("x")) if "x" in engine else (1, args.threads)
         tr = ctranslate2.Translator(str(out), device="cpu", compute_type="int8", intra_threads=intra,
                                     inter_threads=inter)
