@@ -7,11 +7,16 @@ and both are properties of the model's size, so they are measured here rather th
 * **seconds_by_rows**: what a batch of `ROWS` rows costs at width 32 (the planner interpolates it to weigh
   a cut against the time it saves). Every decoding step reads the whole model and scores the whole
   vocabulary (256k entries for NLLB) whatever the batch size, so a batch of one row costs several rows;
-  printed as ``overhead_rows`` (least squares ``t(rows) = a + c * rows``, ``a / c``) for reading.
+  printed as ``overhead_rows`` (least squares ``t(rows) = a + c * rows`` up to ``max_rows``, ``a / c``)
+  for reading.
+* **max_rows**: the largest batch worth decoding. A row's share of the fixed cost falls as batches grow,
+  until the step's working set (beam x vocabulary scores per row) outgrows the CPU's caches; past that a
+  row costs more again. ``max_rows`` = the most rows whose cost per row is within `COST_TOLERANCE` of the
+  cheapest measured.
 * **min_bucket**: the smallest padded width. Padding a source up to a width costs encoder work and longer
   cross-attention; below some width that cost is lost in the per-step cost of decoding, and every bucket
   fewer means fewer, fuller batches. ``min_bucket`` = the widest power of two whose batch (16 rows) costs at
-  most `PAD_TOLERANCE` more than at width 8, taken over all measured families (the smallest).
+  most `COST_TOLERANCE` more than at width 8, taken over all measured families (the smallest).
 
 Models are the random-init, real-size models of `benchmarks/translate_speed.py` (Marian opus-mt size,
 NLLB-600M size), converted to CTranslate2 int8, one worker with one thread (what each of hamta's CPU
@@ -38,14 +43,16 @@ import translate_speed  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "hamta" / "data" / "batch_cost.json"
-ROWS = (1, 2, 4, 8, 16, 32)
+ROWS = (1, 2, 4, 8, 16, 32, 64, 128)
 WIDTHS = (8, 16, 32, 64, 128)
 WIDTH_ROWS = 16
 ROW_WIDTH = 32
 DECODE_STEPS = 32
 BEAM = 4
-#: padding up to a width is "free" while the batch costs at most this much more than at width 8
-PAD_TOLERANCE = 0.05
+#: within this share of the cheapest, a cost counts as the same (padding up to a width is "free" while a
+#: batch costs at most this much more than at width 8; a batch may grow while its cost per row does not
+#: rise more than this above the cheapest)
+COST_TOLERANCE = 0.05
 
 
 def _translator(kind: str, workdir: Path):  # noqa: ANN202
@@ -91,12 +98,19 @@ def fit_overhead(by_rows: dict[int, float]) -> tuple[float, float, float]:
     return float(a), float(c), float(a / c)
 
 
+def max_rows(by_rows: dict[int, float]) -> int:
+    """The most rows whose cost per row is within `COST_TOLERANCE` of the cheapest measured."""
+    per_row = {rows: t / rows for rows, t in by_rows.items()}
+    cheapest = min(per_row.values())
+    return max(rows for rows, cost in per_row.items() if cost <= cheapest * (1 + COST_TOLERANCE))
+
+
 def free_width(by_width: dict[int, float]) -> int:
-    """The widest width up to which every measured width costs at most `PAD_TOLERANCE` over the narrowest."""
+    """The widest width up to which every measured width costs at most `COST_TOLERANCE` over the narrowest."""
     widths = sorted(by_width)
     base, free = by_width[widths[0]], widths[0]
     for width in widths[1:]:
-        if by_width[width] > base * (1 + PAD_TOLERANCE):
+        if by_width[width] > base * (1 + COST_TOLERANCE):
             break
         free = width
     return free
@@ -114,21 +128,24 @@ def main() -> int:
     families, widths = {}, []
     for kind in args.families.split(","):
         m = measure(kind, workdir, args.rounds)
-        a, c, overhead = fit_overhead(m["by_rows"])
+        limit = max_rows(m["by_rows"])
+        a, c, overhead = fit_overhead({r: t for r, t in m["by_rows"].items() if r <= limit})
         widths.append(free_width(m["by_width"]))
-        families[kind] = {"overhead_rows": round(overhead, 2),
+        families[kind] = {"overhead_rows": round(overhead, 2), "max_rows": limit,
                           "seconds_by_rows": {str(r): round(t, 3) for r, t in m["by_rows"].items()}}
         print(f"\n{kind}: seconds per batch, {DECODE_STEPS} decoding steps, beam {BEAM}, 1 worker x 1 thread")
         print("| rows (width 32) | " + " | ".join(str(r) for r in m["by_rows"]) + " |")
         print("| --- |" + " ---: |" * len(m["by_rows"]))
         print("| seconds | " + " | ".join(f"{t:.2f}" for t in m["by_rows"].values()) + " |")
-        print(f"fit: t = {a:.2f} + {c:.3f} x rows -> overhead {overhead:.2f} rows")
+        print("| seconds per row | " + " | ".join(f"{t / r:.3f}" for r, t in m["by_rows"].items()) + " |")
+        print(f"fit: t = {a:.2f} + {c:.3f} x rows -> overhead {overhead:.2f} rows; "
+              f"max_rows {limit} (per row within +{COST_TOLERANCE:.0%} of the cheapest)")
         print("| width (16 rows) | " + " | ".join(str(w) for w in m["by_width"]) + " |")
         print("| --- |" + " ---: |" * len(m["by_width"]))
         base = m["by_width"][min(m["by_width"])]
         cells = " | ".join(f"{t:.2f} ({t / base:.2f})" for t in m["by_width"].values())
         print(f"| seconds (x width 8) | {cells} |")
-        print(f"padding free (<= +{PAD_TOLERANCE:.0%}) up to width {widths[-1]}")
+        print(f"padding free (<= +{COST_TOLERANCE:.0%}) up to width {widths[-1]}")
     result = {
         "made_by": f"python benchmarks/batch_cost.py --rounds {args.rounds} --write (random-init real-size "
                    f"models, CTranslate2 int8, 1 worker x 1 thread, beam {BEAM}, {DECODE_STEPS} decoding "

@@ -28,9 +28,11 @@ FA_WORDS = (3, 9, 5, 12, 1, 7, 4, 10, 6, 2, 8, 11)
 SHORT_FA = [" ".join(s.split()[:n]) + "." for s, n in zip(FA, FA_WORDS, strict=False)]
 SHORT_AR = [" ".join(s.split()[:n]) + "." for s, n in zip(AR, (4, 8, 2, 11, 6, 3, 9, 5), strict=False)]
 #: settings shared by every run here: greedy float32 and short outputs (fast)
-SETTINGS = dict(engine="hf", device="cpu", beam_size=1, max_new_tokens=8)
+#: exact batching: these tests compare Ray's outputs with single-process ones, byte for byte
+SETTINGS = dict(engine="hf", device="cpu", beam_size=1, max_new_tokens=8, batching="exact")
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore:.*deprecated:DeprecationWarning")]
-CLI_SETTINGS = ["--engine", "hf", "--device", "cpu", "--beam", "1", "--max-new-tokens", "8"]
+CLI_SETTINGS = ["--engine", "hf", "--device", "cpu", "--beam", "1", "--max-new-tokens", "8",
+                "--batching", "exact"]
 
 
 @pytest.fixture(scope="module")

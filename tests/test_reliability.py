@@ -27,7 +27,8 @@ from hamta.translate.cache import TranslationCache
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "seeds" / "000_c9f47b2442972326.txt"
 REFERENCE = REPO / "seeds" / "reference"
-FAST = ["--engine", "hf", "--beam", "1", "--max-new-tokens", "8", "--device", "cpu"]
+#: exact batching: interrupted and whole runs are compared byte for byte
+FAST = ["--engine", "hf", "--beam", "1", "--max-new-tokens", "8", "--device", "cpu", "--batching", "exact"]
 #: runs hamta with SQLite connections capped at their current size: the cache's disk is "full"
 FULL_DISK = """
 import runpy, sqlite3, sys

@@ -26,6 +26,7 @@ from hamta.translate.batching import (
     bucket_length,
     plan_batches,
     plan_bucketed_batches,
+    plan_padded_batches,
     spread_batches,
 )
 from hamta.translate.flags import abnormal_repetition, has_repetition
@@ -40,7 +41,9 @@ SHORT_AR = [" ".join(s.split()[:n]) for s, n in zip(AR[:8], (4, 8, 2, 11, 6, 3, 
 
 
 def greedy(model: Path, **kw) -> Translator:
+    """Greedy, uncached, exact batching: these tests compare outputs across job compositions."""
     kw.setdefault("cache", False)
+    kw.setdefault("batching", "exact")
     return Translator(model, engine="hf", device="cpu", beam_size=1, **kw)
 
 
@@ -185,6 +188,43 @@ def test_plan_batches_budget_order_and_coverage():
     assert plan_batches([3] * 7, 9) == [[0, 1, 2], [3, 4, 5], [6]]
     assert plan_batches([100], 10) == [[0]]
     assert plan_batches([], 10) == []
+
+
+@given(st.lists(st.integers(1, 120), max_size=80), st.integers(8, 5000), st.integers(1, 40))
+def test_every_planner_keeps_to_the_row_limit(lengths, budget, max_rows):
+    """`BatchCost.max_rows` bounds every plan (the bucketed one counting its guard row) and takes no item
+    away; without it the token budget alone decides, as before."""
+    min_bucket = batch_cost("nllb").min_bucket
+    plans = {
+        "equal": (plan_batches(lengths, budget, max_rows), plan_batches(lengths, budget), 0),
+        "padded": (plan_padded_batches(lengths, budget, max_rows), plan_padded_batches(lengths, budget), 0),
+        "bucketed": (plan_bucketed_batches(lengths, budget, 512, min_bucket, max_rows),
+                     plan_bucketed_batches(lengths, budget, 512, min_bucket), GUARD_ROWS),
+    }
+    for name, (limited, free, extra) in plans.items():
+        assert sorted(i for b in limited for i in b) == list(range(len(lengths)))
+        assert all(len(b) + extra <= max_rows or len(b) == 1 for b in limited)
+        assert len(limited) >= len(free)
+        if name != "padded":  # one width per batch: the limit only cuts the budget's batches
+            home = {i: k for k, b in enumerate(free) for i in b}
+            assert all(len({home[i] for i in b}) == 1 for b in limited)
+
+
+@given(st.lists(st.integers(1, 120), max_size=80), st.integers(8, 5000), st.integers(1, 40),
+       st.integers(1, 4))
+def test_padded_batches_are_sorted_within_budget_and_even(lengths, budget, max_rows, parts):
+    """Padded batching (the default) cuts the length-sorted sources like raw CTranslate2: within the token
+    budget and the row limit, into equal batches (sizes differ by one at most) whenever that fits."""
+    batches = plan_padded_batches(lengths, budget, max_rows, parts)
+    flat = [i for b in batches for i in b]
+    assert sorted(flat) == list(range(len(lengths)))
+    assert [lengths[i] for i in flat] == sorted(lengths, reverse=True)
+    for b in batches:
+        assert len(b) == 1 or (len(b) <= max_rows and max(lengths[i] for i in b) * len(b) <= budget)
+    sizes = [len(b) for b in batches]
+    greedy = plan_padded_batches(lengths, budget, max_rows, parts=len(lengths) + 1)  # no even cut exists
+    assert (max(sizes, default=0) - min(sizes, default=0) <= 1 and len(batches) % parts == 0) or \
+        batches == greedy
 
 
 def _lpt_makespan(batches: list[list[int]], parts: int, overhead: float) -> float:

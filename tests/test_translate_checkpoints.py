@@ -39,6 +39,7 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
 def greedy(model: Path | str, engine: str = "hf", **kw: object) -> Translator:
     kw.setdefault("cache", False)
     kw.setdefault("max_new_tokens", 8)
+    kw.setdefault("batching", "exact")  # engines are compared token for token, batch for batch
     return Translator(model, engine=engine, device="cpu", beam_size=1, **kw)
 
 

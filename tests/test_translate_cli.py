@@ -26,7 +26,8 @@ SEEDS = sorted((REPO / "seeds").glob("*.txt"))
 SUMMARY = re.compile(
     r"hamta translate: (\d+) documents?, (\d+) sentences?, (\d+) from cache, (\d+) translated, (\d+) flagged"
 )
-FAST = ["--engine", "hf", "--beam", "1", "--max-new-tokens", "8", "--device", "cpu"]
+#: exact batching: resumed and single runs are compared byte for byte
+FAST = ["--engine", "hf", "--beam", "1", "--max-new-tokens", "8", "--device", "cpu", "--batching", "exact"]
 
 
 def summary(stderr: str) -> tuple[int, int, int, int, int]:

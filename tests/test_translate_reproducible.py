@@ -40,6 +40,7 @@ def _engines() -> list[tuple[str, dict[str, str]]]:
 
 def make(model: Path, engine: str, options: dict[str, str], **kw: object) -> Translator:
     kw.setdefault("cache", False)
+    kw.setdefault("batching", "exact")
     return Translator(model, engine=engine, device="cpu", beam_size=2, max_new_tokens=10, **options, **kw)
 
 
@@ -117,6 +118,31 @@ def test_bucketed_batches_are_padded_to_their_bucket(tiny_nllb):
         assert {bucket_length(w, cap, batch_cost('nllb').min_bucket) for w in widths} == {max(widths)}
 
 
+@pytest.mark.parametrize("batching", ["exact", "padded"])
+def test_batches_keep_to_the_measured_row_limit(tiny_nllb, monkeypatch, batching):
+    """Past `BatchCost.max_rows` a row costs more (measured), so no CTranslate2 batch is larger, guard
+    row included, however generous the token budget."""
+    pytest.importorskip("ctranslate2")
+    from hamta.translate import batching as batching_module
+
+    shipped = batching_module._batch_costs()
+    limited = {**shipped, "families": {k: {**v, "max_rows": 3} for k, v in shipped["families"].items()}}
+    monkeypatch.setattr(batching_module, "_batch_costs", lambda: limited)
+    tr = make(tiny_nllb, "ct2", {"compute_type": "int8"}, max_batch_tokens=100_000, batching=batching)
+    seen: list[int] = []
+    engine = tr.engine
+    original = engine.translator.translate_batch
+
+    def spy(rows, *args, **kwargs):
+        seen.append(len(rows))
+        return original(rows, *args, **kwargs)
+
+    engine.translator = type("Spy", (), {"translate_batch": staticmethod(spy)})()
+    flat = [s for doc in DOCS for s in doc]
+    assert len(tr.translate(flat, "fa")) == len(flat)
+    assert seen and max(seen) == 3 and sum(seen) >= len(set(flat))
+
+
 @pytest.mark.parametrize("engine, options", _engines())
 def test_outputs_do_not_depend_on_the_job(tiny_nllb, tmp_path, engine, options):
     together = make(tiny_nllb, engine, options)
@@ -142,8 +168,9 @@ def test_outputs_do_not_depend_on_the_job(tiny_nllb, tmp_path, engine, options):
         assert [t.text for t in out] == [reference[s] for s in flat]
 
 
-def test_padded_batching_is_opt_in_and_cached_apart(tiny_nllb):
-    exact, padded = make(tiny_nllb, "hf", {}), make(tiny_nllb, "hf", {}, batching="padded")
+def test_exact_batching_is_opt_in_and_cached_apart(tiny_nllb):
+    assert Translator(tiny_nllb, engine="hf", device="cpu", cache=False).batching == "padded"  # the default
+    padded, exact = make(tiny_nllb, "hf", {}, batching="padded"), make(tiny_nllb, "hf", {})
     assert exact.batching == "exact" and "batch:" not in exact.signature()
     assert padded.signature() == exact.signature() + "|batch:padded"
     with pytest.raises(ValueError, match="batching must be one of exact, padded"):

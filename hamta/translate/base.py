@@ -72,6 +72,10 @@ DEFAULT_BEAM_SIZE = 4
 #: source tokens per batch (padding included), about 50 news sentences: enough to keep a CPU or small GPU
 #: busy, while beam x batch hypotheses x NLLB's 256k-entry output layer still fit in a laptop's memory.
 DEFAULT_MAX_BATCH_TOKENS = 2048
+#: "padded" (batches like raw CTranslate2: the speed of the best raw configuration, docs/benchmarks.md) or
+#: "exact" (a sentence's output never depends on the rest of the job; about 10-20 % slower). A cached
+#: sentence is reused either way, so re-runs and resumed jobs keep every translation already made.
+DEFAULT_BATCHING = "padded"
 #: per-sentence output limit = a * source_tokens + b, capped at the model's target limit.
 DEFAULT_MAX_LEN_A = 2.0
 DEFAULT_MAX_LEN_B = 16

@@ -14,9 +14,8 @@ Options (``Translator(..., engine="ct2", compute_type="int8", threads=2)``):
     inter_threads: CTranslate2 workers that decode batches in parallel (CPU default: ``min(threads, 4)``,
         each with ``threads // inter_threads`` intra-op threads; GPU default 1): on CPU the small matrix
         products of one beam-search batch parallelise poorly across threads, so two single-threaded
-        workers beat one two-threaded worker (about 1.5x on 2 cores, `docs/benchmarks.md`). Exact
-        batching hands each worker whole batches, balanced by the translate loop; padded batching splits
-        each batch so that every worker gets a share.
+        workers beat one two-threaded worker (about 1.5x on 2 cores, `docs/benchmarks.md`). The translate
+        loop hands each worker whole batches, balanced over them (`hamta.translate.batching`).
     fixed_length: benchmark-only: suppress EOS so every sentence decodes exactly ``max_new_tokens`` tokens
         (`benchmarks/translate_speed.py` uses it so that all engines do identical work).
     ct2_cache: where converted models live (default ``$HAMTA_CACHE_DIR/ct2``).
@@ -118,7 +117,7 @@ class CT2Engine(Engine):
             intra = max(1, threads // workers)
         else:
             workers, intra = max(1, int(self.options.get("inter_threads") or 1)), 0
-        #: sub-batches decoded side by side (`_generate` splits each batch into this many)
+        #: batches decoded side by side (the translate loop balances its batches over them)
         self.workers = workers
         #: batches kept decoding at once: every worker busy even when batches are small
         self.max_in_flight = 2 * workers
@@ -173,8 +172,12 @@ class CT2Engine(Engine):
 
     def _generate(self, batch: list[list[int]], tgt_token_id: int | str | None, **decoding: int
                   ) -> list[Generated]:
-        """Decode at once: `_submit` and wait (same keyword arguments)."""
-        return self._submit(batch, tgt_token_id, **decoding)()
+        """Decode at once (same keyword arguments as `_submit`): the batch is cut into one part per
+        worker, so that a lone call keeps every worker busy."""
+        size = max(1, -(-len(batch) // self.workers))
+        parts = [self._submit(batch[i : i + size], tgt_token_id, **decoding)
+                 for i in range(0, len(batch), size)]
+        return [generated for collect in parts for generated in collect()]
 
     def _submit(
         self,
@@ -215,18 +218,15 @@ class CT2Engine(Engine):
             suppress_sequences=self.suppress,
             asynchronous=True,
         )
+        # One CTranslate2 batch: the translate loop balances whole batches over the workers itself
+        # (`hamta.translate.batching.spread_batches`), so no batch is cut into smaller, costlier ones.
+        options["max_batch_size"] = 0
         guarded = False
-        if pad_to is None:
-            rows = source
-            # CTranslate2 sorts the inputs and decodes chunks of this size on its parallel workers
-            options["max_batch_size"] = -(-len(source) // self.workers) if self.workers > 1 else 0
-        else:
-            # One CTranslate2 batch, so its padded width is pad_to; the translate loop balances whole
-            # batches over the workers (`hamta.translate.batching.spread_batches`), one guard row each.
+        rows = source
+        if pad_to is not None:  # its padded width is pad_to: a guard row of that width when no member is
             guard = [tok.unk_token] * (pad_to - 1) + [self.eos_token]
             guarded = all(len(row) != pad_to for row in source)
             rows = source + [guard] if guarded else source
-            options["max_batch_size"] = 0
         prefix = [[prefix_token] for _ in rows] if prefix_token else None
         started = self.translator.translate_batch(rows, target_prefix=prefix, **options)
         futures = started[:-1] if guarded else started

@@ -11,11 +11,13 @@ over-long ones into pieces, group the remaining pieces by token length into toke
 engine batch by batch (longest first, so memory problems show at once), and commit each batch's finished
 sentences to the cache before the next batch starts.
 
-Reproducibility: a source is always padded to the same width, fixed by its own length (hf: same-length
-batches, no padding; ct2: batches of one length bucket, each padded to the bucket's width by the engine,
-see `hamta.translate.base`), a batch decodes up to a limit fixed by its bucket, and each output is cut to
-its own limit, so a sentence's translation is independent of which other sentences the job has, of the
-order of documents, of resuming, and of Ray (measured: `docs/benchmarks.md`).
+Reproducibility: with ``batching="exact"`` a source is always padded to the same width, fixed by its own
+length (hf: same-length batches, no padding; ct2: batches of one length bucket, each padded to the bucket's
+width by the engine, see `hamta.translate.base`), a batch decodes up to a limit fixed by its bucket, and
+each output is cut to its own limit, so a sentence's translation is independent of which other sentences
+the job has, of the order of documents, of resuming, and of Ray (measured: `docs/benchmarks.md`). The
+default ``"padded"`` batches like raw CTranslate2 (sorted by length, padded to the batch's widest), which
+is faster; there a sentence's numbers depend on its batch's padded width, and now and then a word does.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from typing import Any
 
 from hamta.errors import HamtaError
 from hamta.translate.base import (
+    DEFAULT_BATCHING,
     DEFAULT_BEAM_SIZE,
     DEFAULT_MAX_BATCH_TOKENS,
     DEFAULT_MAX_LEN_A,
@@ -46,12 +49,15 @@ from hamta.translate.base import (
 )
 from hamta.translate.batching import (
     BATCHING,
+    GUARD_ROWS,
     Piece,
     batch_cost,
     bucket_length,
     finish_pieces,
     normalize_source,
+    plan_batches,
     plan_bucketed_batches,
+    plan_padded_batches,
     spread_batches,
 )
 from hamta.translate.flags import FLAG_LANG_UNKNOWN, FLAG_LANG_UNSUPPORTED
@@ -106,8 +112,9 @@ class Translator:
         engine: ``"auto"`` (CTranslate2 where available, else transformers), ``"hf"`` or ``"ct2"``.
         device: ``"auto"`` (cuda if available), ``"cpu"`` or ``"cuda"``.
         beam_size: beam width (1 = greedy).
-        max_batch_tokens: token budget per batch (source length x batch size). Batches hold sources of
-            one token length only, so a sentence's translation never depends on the rest of the job.
+        max_batch_tokens: token budget per batch (padded source length x batch size); a batch also
+            holds at most the rows its model family's measured cost curve finds cheapest
+            (`hamta.translate.batching.BatchCost.max_rows`).
         cache: path of the SQLite cache file; ``None`` for the default (``$HAMTA_CACHE_DIR`` or
             ``~/.cache/hamta``)/``translations.sqlite``; ``False`` to disable caching.
         max_new_tokens: fixed output limit per sentence; ``None`` = ``2 * source_tokens + 16`` capped at
@@ -119,9 +126,10 @@ class Translator:
             truncated); ``None`` = the model's source limit.
         tgt_lang: target language (``"en"``).
         progress: show a tqdm bar on stderr (off in the API, on in the CLI).
-        batching: ``"exact"`` (each source padded to a width fixed by its own length: outputs never
-            depend on the rest of the job)
-            or ``"padded"`` (fuller, padded batches: faster on small jobs, not batch-invariant).
+        batching: ``"padded"`` (default: sources sorted by length and padded to their batch's widest,
+            as raw CTranslate2 batches; a sentence's output can differ in a word now and then with its
+            batch-mates) or ``"exact"`` (each source padded to a width fixed by its own length: outputs
+            never depend on the rest of the job; 10-20 % slower, see docs/benchmarks.md).
         **engine_options: passed to the engine (e.g. ``compute_type`` for ct2, ``dtype`` for hf).
     """
 
@@ -139,7 +147,7 @@ class Translator:
         max_input_tokens: int | None = None,
         tgt_lang: str = "en",
         progress: bool = False,
-        batching: str = "exact",
+        batching: str = DEFAULT_BATCHING,
         **engine_options: Any,
     ) -> None:
         if engine != "auto" and engine not in ENGINES:
@@ -439,14 +447,17 @@ class Translator:
                 **({"pad_to": self._padded_width(widest)} if bucketed else {}),
             )
 
+        cost = batch_cost(self.spec.family)
+        workers = getattr(engine, "workers", 1)
         if bucketed:
-            # Whole batches go to the parallel workers: balance them, cutting a batch where that pays.
-            cost = batch_cost(self.spec.family)
-            buckets = plan_bucketed_batches(lengths, self.max_batch_tokens, self._source_limit(),
-                                            cost.min_bucket)
-            order = spread_batches(buckets, getattr(engine, "workers", 1), cost.seconds)
+            batches = plan_bucketed_batches(lengths, self.max_batch_tokens, self._source_limit(),
+                                            cost.min_bucket, cost.max_rows)
+        elif self.batching == "padded":
+            batches = plan_padded_batches(lengths, self.max_batch_tokens, cost.max_rows, workers)
         else:
-            order = BATCHING[self.batching](lengths, self.max_batch_tokens)
+            batches = plan_batches(lengths, self.max_batch_tokens, cost.max_rows)
+        # Whole batches go to the parallel workers: balance them, cutting a batch where that pays.
+        order = spread_batches(batches, workers, cost.seconds, GUARD_ROWS if bucketed else 0)
         queue = deque([piece_keys[i] for i in b] for b in order)
         pending: deque[tuple[list[Key], Callable[[], list[Any]]]] = deque()
         while queue or pending:
