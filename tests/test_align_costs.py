@@ -50,12 +50,16 @@ def test_page_furniture_that_matches_a_neighbour_is_left_unaligned(monkeypatch, 
     # Persian -> English without a translation: the caption's names / the link's number match the
     # neighbouring sentence, but as page furniture the line is left out, not merged into its bead.
     tgt = EN[:pos] + [junk] + EN[pos:]
-    ids = _ids(align_sentences(FA, tgt))
-    assert ((), (pos,)) in ids
-    assert ((pos - 1,), (pos - 1,)) in ids
+    # A weak coverage penalty, so that the furniture evidence alone decides (at the shipped power the
+    # penalty also leaves "Read more: 12 agreements" out).
+    weak = parallel.AlignParams(coverage_power=0.5)
+    for params in (None, weak):
+        ids = _ids(align_sentences(FA, tgt, params=params))
+        assert ((), (pos,)) in ids
+        assert ((pos - 1,), (pos - 1,)) in ids
     # Without the furniture evidence the line is absorbed into the neighbouring bead.
     monkeypatch.setattr(parallel, "_furniture", lambda lines: np.zeros(len(lines)))
-    assert ((), (pos,)) not in _ids(align_sentences(FA, tgt))
+    assert ((), (pos,)) not in _ids(align_sentences(FA, tgt, params=weak))
 
 
 def _spans(shapes):
@@ -180,7 +184,8 @@ def test_coverage_penalty_applies_only_without_a_translation(monkeypatch):
 
     monkeypatch.setattr(parallel, "_span_raw", spy)
     align_sentences(FA, EN)
-    assert seen == {parallel.COVERAGE_POWER} and parallel.COVERAGE_POWER > 0
+    power = parallel.AlignParams().coverage_power
+    assert seen == {power} and power > 0
     seen.clear()
     align_sentences(FA, EN, src_trans=EN)
     assert seen == {0.0}
@@ -198,7 +203,9 @@ def _crossing_of(src: list[np.ndarray], tgt: list[np.ndarray]) -> float:
 
     dots, cal = s @ t.T, np.ones((2, 2))
     ends = np.array([2])
-    return float(parallel._crossing(dots, np.zeros(2, dtype=int), 2, norms(s), norms(t), cal, ends, ends)[0])
+    floor = parallel.AlignParams().crossing_floor
+    out = parallel._crossing(dots, np.zeros(2, dtype=int), 2, norms(s), norms(t), cal, ends, ends, floor)
+    return float(out[0])
 
 
 def test_crossing_evidence_sees_a_recut_pair_but_not_two_sentences_on_one_topic():
@@ -206,7 +213,8 @@ def test_crossing_evidence_sees_a_recut_pair_but_not_two_sentences_on_one_topic(
     a, b, c, d = np.eye(4)
     recut = _crossing_of([a, b + c], [a + b, c])
     # off-diagonal cos 0.5 over the weaker diagonal cos 0.707, past the floor
-    assert recut == pytest.approx((0.5 / 0.5**0.5 - parallel.CROSSING_FLOOR) / (1 - parallel.CROSSING_FLOOR))
+    floor = parallel.AlignParams().crossing_floor
+    assert recut == pytest.approx((0.5 / 0.5**0.5 - floor) / (1 - floor))
     assert _crossing_of([a, c], [a, c]) == 0.0  # two independent 1-1 beads
     # A shared topic part d makes the off-diagonal pairs match, but the neighbours' likeness explains it.
     assert _crossing_of([a + d, c + d], [a + d, c + d]) == pytest.approx(0.0, abs=1e-12)
@@ -225,3 +233,39 @@ def test_crossing_waiver_applies_only_with_a_translation(monkeypatch):
     assert not calls
     align_sentences(FA, EN, src_trans=EN)
     assert calls
+
+
+def test_crossing_band_lookup_equals_crossing_of_each_block():
+    # The DP computes `_crossing` once per band cell and each bead looks up its 2 x 2 blocks: that must
+    # give what computing every block of every bead directly gives, in a band that starts off the diagonal.
+    rng = np.random.default_rng(3)
+    n, m, kmax = 7, 9, 3
+    s, t = rng.random((n, 5)), rng.random((m, 5))
+    dlo = np.array([0, 0, 1, 1, 2, 3, 3])
+    dwidth = 6
+    cols = np.minimum(dlo[:, None] + np.arange(dwidth)[None, :], m - 1)
+    dots = np.einsum("ad,awd->aw", s, t[cols])
+    cal = rng.normal(1.0, 0.5, (n, dwidth))
+
+    def norms(v: np.ndarray) -> np.ndarray:
+        pairs = [[v[a] @ v[a + d] if a + d < len(v) else 0.0 for d in range(kmax)] for a in range(len(v))]
+        self_dots = np.array(pairs)
+        return parallel._span_norms2(self_dots, kmax)
+
+    norm_s, norm_t = norms(s), norms(t)
+    band = parallel._crossing_band(dots, dlo, dwidth, norm_s, norm_t, cal, m, 0.1)
+    assert band.max() > 0  # some block crosses, so the comparison below is not all zeros
+    for k, l in ((2, 2), (2, 3), (3, 2), (3, 3)):  # noqa: E741
+        ic, jc = np.meshgrid(np.arange(k + 1, n + 1), np.arange(l + 1, 7), indexing="ij")
+        ic, jc = ic.ravel(), jc.ravel()
+        inside = (jc - l - 1 >= dlo[ic - k]) & (jc - 1 < dlo[ic - 1] + dwidth)  # the bead lies in the band
+        ic, jc = ic[inside], jc[inside]
+        direct = np.zeros(ic.shape)
+        for back_s in range(k - 1):
+            for back_t in range(l - 1):
+                block = parallel._crossing(
+                    dots, dlo, dwidth, norm_s, norm_t, cal, ic - back_s, jc - back_t, 0.1
+                )
+                direct = np.maximum(direct, block)
+        looked_up = parallel._bead_crossing(band, dlo, dwidth, ic, jc, k, l)
+        np.testing.assert_array_equal(looked_up, direct)

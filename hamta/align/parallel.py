@@ -13,8 +13,8 @@ document length. Bead costs combine
   costs then work with a good translation, a poor one, or none at all. A bead pays its weight times
   1 - similarity; without a translation a match beyond the typical level earns its excess only once,
   whatever the bead's size (a striking anchor must not make folding its neighbours into its bead cheap),
-  and the cosine is moved towards the smaller of the two spans' coverages (`COVERAGE_POWER`), so a pair
-  where one side covers little of the other scores lower;
+  and the cosine is moved towards the smaller of the two spans' coverages (`AlignParams.coverage_power`),
+  so a pair where one side covers little of the other scores lower;
 * with a translation, a bead of 2 or more sentences on each side that contains a crossing (part of s2
   translated in t1, or of s1 in t2: `_crossing`) does not pay the merge cost of a 2-2 bead, since two 1-1
   beads cut out of it look like weak but balanced matches;
@@ -78,16 +78,6 @@ MERGE_PRIOR_BEADS = 20
 MERGE_FACTOR_RANGE = (0.25, 4.0)
 #: degrees of freedom of the Student-t length prior (heavy tails: see `_gc_cost`)
 LENGTH_TAIL_DF = 3.0
-#: unaligned detection on the second pass looks for a sentence's best match only this many sentences
-#: around where the first pass put it (see `_near_masks`)
-MATCH_WINDOW = 1.0
-#: without a translation, a span pair's cosine is multiplied by the balance of their norms to this power
-#: (a coverage penalty: see `_span_raw`); set on the dev suite (0.25 / 0.5 / 1: 0.886 / 0.898 / 0.896
-#: without MT); with a translation it cost Text+Berg 0.016, so there it is 0
-COVERAGE_POWER = 0.5
-#: with a translation, crossing evidence (`_crossing`) below this counts as none; set on the dev suite (fit
-#: objective at the round-4 constants 0 / 0.1 / 0.2 / 0.35 / 0.4: 0.9112 / 0.9193 / 0.9190 / 0.9154 / 0.9142)
-CROSSING_FLOOR = 0.2
 #: the fitted cost constants (benchmarks/fit_align.py writes it; see its "how" entry)
 PARAMS_RESOURCE = "align_params.json"
 
@@ -124,6 +114,12 @@ class AlignParams:
         length_weight: weight of the length prior (negative log-density, see `_gc_cost`).
         text_share: how much bead weights and skip costs follow text length rather than sentence count
             (0 = counts only, 1 = length only).
+        coverage_power: without a translation, a span pair's cosine is multiplied by the balance of their
+            norms to this power (a coverage penalty, see `_span_raw`); with a translation it is not used.
+        crossing_floor: with a translation, crossing evidence (`_crossing`) below this counts as none.
+        match_window: unaligned detection on the second pass looks for a sentence's best match only this
+            many sentences around where the first pass put it (see `_near_masks`; sentences are whole, so
+            0.5 means the sentences of its bead and the one after them, 1 one more on each side).
         buffer: half-width of the search band around the projected coarse path, in sentences.
         full_dp_cells: documents up to this many cells (n x m) get a full DP, larger ones are coarsened.
     """
@@ -134,6 +130,9 @@ class AlignParams:
     merge_cost: float = _FIT["merge_cost"]
     length_weight: float = _FIT["length_weight"]
     text_share: float = _FIT["text_share"]
+    coverage_power: float = _FIT["coverage_power"]
+    crossing_floor: float = _FIT["crossing_floor"]
+    match_window: float = _FIT["match_window"]
     buffer: int = 8
     full_dp_cells: int = 300_000
 
@@ -141,22 +140,25 @@ class AlignParams:
         problems = []
         if not 2 <= self.max_bead <= MAX_BEAD_LIMIT:
             problems.append(_max_bead_problem(self.max_bead))
-        for name in ("skip_cost", "merge_cost", "length_weight"):
+        for name in ("skip_cost", "merge_cost", "length_weight", "coverage_power", "match_window"):
             if not getattr(self, name) >= 0:
                 problems.append(f"{name} must be >= 0, got {getattr(self, name)}")
         for name in ("text_share", "skip_floor"):
             if not 0 <= getattr(self, name) <= 1:
                 problems.append(f"{name} must be in [0, 1], got {getattr(self, name)}")
+        if not 0 <= self.crossing_floor < 1:
+            problems.append(f"crossing_floor must be in [0, 1), got {self.crossing_floor}")
         if self.buffer < 1 or self.full_dp_cells < 1:
             problems.append("buffer and full_dp_cells must be positive")
         if problems:
             raise ValueError("AlignParams: " + "; ".join(problems))
 
     def signature(self) -> str:
-        """Settings as one line: ``max_bead:5|skip:1.4|floor:0.3|merge:0.55|len:0.15|text:0.3|buffer:8``."""
+        """Settings as one line: ``max_bead:5|skip:1.2|floor:0.6|merge:0.77|...|window:1|buffer:8``."""
         return (
             f"max_bead:{self.max_bead}|skip:{self.skip_cost:g}|floor:{self.skip_floor:g}"
             f"|merge:{self.merge_cost:g}|len:{self.length_weight:g}|text:{self.text_share:g}"
+            f"|cover:{self.coverage_power:g}|cross:{self.crossing_floor:g}|window:{self.match_window:g}"
             f"|buffer:{self.buffer}"
         )
 
@@ -379,6 +381,7 @@ def _crossing(
     cal: np.ndarray,
     ic: np.ndarray,
     jc: np.ndarray,
+    floor: float,
 ) -> np.ndarray:
     """Evidence in [0, 1] that the 2-2 bead src[ic-2:ic] x tgt[jc-2:jc] is a crossing or a re-cut.
 
@@ -387,8 +390,8 @@ def _crossing(
     Its signature is an off-diagonal pair (s2, t1) or (s1, t2) that matches beyond what the neighbours'
     own likeness explains (s2 ~ s1 ~ t1, or s2 ~ t2 ~ t1: two sentences on one topic), relative to the
     weaker diagonal pair; and both diagonal pairs must match (`cal`: calibrated 1-1 similarity). Evidence
-    below CROSSING_FLOOR counts as none: many 2-2 / 1-1 + 1-1 choices are near ties, and a small waiver
-    merged true 1-1 pairs of Text+Berg.
+    below `floor` (`AlignParams.crossing_floor`) counts as none: many 2-2 / 1-1 + 1-1 choices are near
+    ties, and a small waiver merged true 1-1 pairs of Text+Berg.
     """
     s1, s2, t1, t2 = ic - 2, ic - 1, jc - 2, jc - 1
 
@@ -414,7 +417,46 @@ def _crossing(
     ratio = resid / np.maximum(np.minimum(d1, d2), 1e-6)
     diag = np.minimum(calibrated(s1, t1), calibrated(s2, t2))
     evidence = np.minimum(ratio, diag)
-    return np.clip((evidence - CROSSING_FLOOR) / (1.0 - CROSSING_FLOOR), 0.0, 1.0)
+    return np.clip((evidence - floor) / (1.0 - floor), 0.0, 1.0)
+
+
+def _crossing_band(
+    dots: np.ndarray,
+    dlo: np.ndarray,
+    dwidth: int,
+    norm_s: np.ndarray,
+    norm_t: np.ndarray,
+    cal: np.ndarray,
+    m: int,
+    floor: float,
+) -> np.ndarray:
+    """`_crossing` of every 2 x 2 block in the product band, once per DP: ``out[a, w]`` is the evidence
+    for the block whose last sentences are src[a] and tgt[dlo[a] + w] (0 where there is no such block).
+
+    Why: every bead of 2 or more sentences on each side looks up its 2 x 2 blocks here
+    (`_bead_crossing`) instead of recomputing them for each shape and block position.
+    """
+    rows = np.arange(len(dlo))[:, None]
+    cols = dlo[:, None] + np.arange(dwidth)[None, :]  # t2
+    valid = (rows >= 1) & (cols >= 1) & (cols < m)
+    ic = np.where(valid, rows + 1, 2)
+    jc = np.where(valid, cols + 1, 2)
+    return np.where(valid, _crossing(dots, dlo, dwidth, norm_s, norm_t, cal, ic, jc, floor), 0.0)
+
+
+def _bead_crossing(
+    band: np.ndarray, dlo: np.ndarray, dwidth: int, ic: np.ndarray, jc: np.ndarray, k: int, l: int  # noqa: E741
+) -> np.ndarray:
+    """The strongest crossing (`_crossing_band`) among the 2 x 2 blocks of the beads src[ic-k:ic] x
+    tgt[jc-l:jc]."""
+    out = np.zeros(np.shape(ic))
+    for back_s in range(k - 1):
+        a = ic - back_s - 1  # the block's last source sentence
+        for back_t in range(l - 1):
+            w = jc - back_t - 1 - dlo[a]
+            inside = (w >= 0) & (w < dwidth)
+            out = np.maximum(out, np.where(inside, band[a, np.clip(w, 0, dwidth - 1)], 0.0))
+    return out
 
 
 def _near_masks(
@@ -478,7 +520,7 @@ def _dp(
             cache["key"], cache["data"] = key, (dlo, dwidth, dots, cum, norm_s, norm_t, base_s, base_t)
     plen_s, plen_t = _prefix(src.lengths), _prefix(tgt.lengths)
     translated = src.translated or tgt.translated
-    coverage = 0.0 if translated else COVERAGE_POWER
+    coverage = 0.0 if translated else params.coverage_power
     mean_s, mean_t = float(np.mean(src.lengths)), float(np.mean(tgt.lengths))
 
     # Calibrate the similarity scale on this document: 0 = an unrelated span pair *of the same shape*
@@ -493,12 +535,12 @@ def _dp(
         + np.diff(base_t)[d_cols] / np.sqrt(norm_t[1, d_cols + 1])
     )
     s11 = np.where(d_ok, s11, np.nan)
-    if cache is not None and ("levels", params.max_bead) in cache:
-        levels = cache["levels", params.max_bead]
+    if cache is not None and ("levels", params.max_bead, coverage) in cache:
+        levels = cache["levels", params.max_bead, coverage]
     else:
         levels = _unrelated_levels(src, tgt, shapes, norm_s, norm_t, base_s, base_t, coverage)
         if cache is not None:
-            cache["levels", params.max_bead] = levels
+            cache["levels", params.max_bead, coverage] = levels
     sim_lo = levels.get((1, 1), float(np.nanmedian(s11)))
     # "Best match" level: the median of the min(n, m) highest 1-1 scores in the band (about one per
     # sentence); unlike row maxima, this barely depends on how wide the band is.
@@ -521,7 +563,7 @@ def _dp(
     cover_t = np.where(d_ok, dots / norm_t[1, d_cols + 1], np.nan)
     ok_s = ok_t = d_ok
     if near is not None:
-        ok_s, ok_t = _near_masks(near, n, m, d_cols, d_ok, MATCH_WINDOW)
+        ok_s, ok_t = _near_masks(near, n, m, d_cols, d_ok, params.match_window)
     best_s = np.where(ok_s, best, -np.inf).max(axis=1)
     best_t = np.full(m, -np.inf)
     np.maximum.at(best_t, d_cols[ok_t], best[ok_t])
@@ -536,6 +578,9 @@ def _dp(
     skip_s = skip_s * (floor + (1 - floor) * _match_share(best_s, src.furniture))
     skip_t = skip_t * (floor + (1 - floor) * _match_share(best_t, tgt.furniture))
     pskip_t = _prefix(skip_t)  # pskip_t[j] = cost of inserting target sentences 0 .. j-1
+    crossings = None
+    if translated and any(k >= 2 and size_t >= 2 for k, size_t in shapes):
+        crossings = _crossing_band(dots, dlo, dwidth, norm_s, norm_t, cal11, m, params.crossing_floor)
 
     # Step costs of the shapes with k >= 1 ending in every band cell: steps[t, i - r0, w] for the rows
     # r0 .. r1 - 1 of one chunk (chunks bound the memory when the band is wide).
@@ -569,11 +614,7 @@ def _dp(
                 # A crossing inside the bead (any 2 x 2 block of it) waives what a 2-2 bead pays for merging.
                 # Only with a translation: without one the off-diagonal evidence is sparse anchors (names,
                 # numbers) and the three groups without MT fell by 0.003-0.007.
-                crossing = np.zeros(np.shape(ic))
-                for back_s in range(k - 1):
-                    for back_t in range(l - 1):
-                        block = _crossing(dots, dlo, dwidth, norm_s, norm_t, cal11, ic - back_s, jc - back_t)
-                        crossing = np.maximum(crossing, block)
+                crossing = _bead_crossing(crossings, dlo, dwidth, ic, jc, k, l)
                 merge = merge - 2.0 * params.merge_cost * crossing
             step = _match_cost(size, sim, translated) + merge
             step = step + params.length_weight * gc
