@@ -372,6 +372,14 @@ def _match_cost(size: np.ndarray, sim: np.ndarray, translated: bool) -> np.ndarr
     return size * (1.0 - np.minimum(sim, 1.0)) - np.maximum(sim - 1.0, 0.0)
 
 
+def _band_at(values: np.ndarray, dlo: np.ndarray, dwidth: int, a: np.ndarray, b: np.ndarray,
+             outside: float) -> np.ndarray:
+    """``values`` of the cells src[a] x tgt[b] of a band array (which stores src[a] x tgt[dlo[a] + w]);
+    ``outside`` where the cell lies outside the band."""
+    w = b - dlo[a]
+    return np.where((w >= 0) & (w < dwidth), values[a, np.clip(w, 0, dwidth - 1)], outside)
+
+
 def _crossing(
     dots: np.ndarray,
     dlo: np.ndarray,
@@ -395,15 +403,11 @@ def _crossing(
     """
     s1, s2, t1, t2 = ic - 2, ic - 1, jc - 2, jc - 1
 
-    def band_at(values: np.ndarray, a: np.ndarray, b: np.ndarray, outside: float) -> np.ndarray:
-        w = b - dlo[a]  # band arrays store src[a] x tgt[dlo[a] + w]
-        return np.where((w >= 0) & (w < dwidth), values[a, np.clip(w, 0, dwidth - 1)], outside)
-
     def cos(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        return band_at(dots, a, b, 0.0) / np.sqrt(norm_s[1, a + 1] * norm_t[1, b + 1])
+        return _band_at(dots, dlo, dwidth, a, b, 0.0) / np.sqrt(norm_s[1, a + 1] * norm_t[1, b + 1])
 
     def calibrated(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        return band_at(cal, a, b, -np.inf)
+        return _band_at(cal, dlo, dwidth, a, b, -np.inf)
 
     def adjacent(norms: np.ndarray, end: np.ndarray) -> np.ndarray:  # cosine of the span's two sentences
         first, second = norms[1, end - 1], norms[1, end]
@@ -453,9 +457,7 @@ def _bead_crossing(
     for back_s in range(k - 1):
         a = ic - back_s - 1  # the block's last source sentence
         for back_t in range(l - 1):
-            w = jc - back_t - 1 - dlo[a]
-            inside = (w >= 0) & (w < dwidth)
-            out = np.maximum(out, np.where(inside, band[a, np.clip(w, 0, dwidth - 1)], 0.0))
+            out = np.maximum(out, _band_at(band, dlo, dwidth, a, jc - back_t - 1, 0.0))
     return out
 
 

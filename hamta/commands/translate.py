@@ -37,6 +37,7 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
         DEFAULT_MAX_BATCH_TOKENS,
         DEFAULT_MODEL,
     )
+    from hamta.translate.batching import BATCHING
     from hamta.translate.distributed import add_ray_arguments
 
     parser.add_argument(
@@ -75,7 +76,7 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--batching",
         default=DEFAULT_BATCHING,
-        choices=("padded", "exact"),
+        choices=BATCHING,
         help="padded: sources sorted by length and batched like raw CTranslate2 (default; fastest, but a "
         "sentence's output can differ in a word now and then with the sentences that share its batch); "
         "exact: every sentence padded to a width fixed by its own length (ct2: its length bucket; hf: "

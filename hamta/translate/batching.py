@@ -279,8 +279,9 @@ def _equal_batches(order: list[int], lengths: Sequence[int], budget: int, max_ro
     return None
 
 
-#: ``Translator(batching=...)`` -> batch planner
-BATCHING = {"exact": plan_batches, "padded": plan_padded_batches}
+#: the ``Translator(batching=...)`` modes: ``"padded"`` plans with `plan_padded_batches`, ``"exact"`` with
+#: `plan_bucketed_batches` (engines with ``pad_buckets``) or `plan_batches`
+BATCHING = ("exact", "padded")
 
 
 def normalize_source(text: str, lang: str) -> str:
